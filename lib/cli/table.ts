@@ -1,0 +1,79 @@
+/**
+ * The run's results for people: one row per check (job, instance, verdict, reason, time, series,
+ * days until the certificate expires), the diagnosis and warnings under a row that needs them, and a
+ * one-line summary. Colour only on a terminal, and never when NO_COLOR is set.
+ */
+import type { CheckResult, RunReport } from '#lib/result/types.ts';
+
+export interface TableStyle {
+  color: boolean;
+  /** Terminal width for wrapping diagnoses; 0 means do not wrap. */
+  width: number;
+}
+
+const paint = (code: number) => (on: boolean, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+const red = paint(31);
+const green = paint(32);
+const yellow = paint(33);
+const dim = paint(2);
+const bold = paint(1);
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)}s` : `${Math.round(ms)}ms`;
+}
+
+function certDays(result: CheckResult): string {
+  const days = result.tls?.daysLeft;
+  return days === null || days === undefined ? '-' : String(days);
+}
+
+function wrap(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    if (width <= indent.length + 20) {
+      lines.push(indent + paragraph);
+      continue;
+    }
+    let line = '';
+    for (const word of paragraph.split(' ')) {
+      if (line && indent.length + line.length + 1 + word.length > width) {
+        lines.push(indent + line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    lines.push(indent + line);
+  }
+  return lines;
+}
+
+export function renderTable(report: RunReport, style: TableStyle): string {
+  const header = ['JOB', 'INSTANCE', 'VERDICT', 'REASON', 'TIME', 'SERIES', 'CERT DAYS'];
+  const rows = report.results.map((r) => [
+    r.cluster ? `${r.cluster}/${r.job}` : r.job,
+    r.instance,
+    r.ok ? 'ok' : 'FAIL',
+    r.reason,
+    formatMs(r.durationMs),
+    String(r.series),
+    certDays(r),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const out: string[] = [bold(style.color, line(header))];
+  report.results.forEach((r, i) => {
+    const cells = rows[i]!;
+    let text = line(cells);
+    if (style.color) {
+      const verdictStart = widths[0]! + widths[1]! + 4;
+      const verdict = cells[2]!.padEnd(widths[2]!);
+      text = text.slice(0, verdictStart) + (r.ok ? green(true, verdict) : red(true, verdict)) + text.slice(verdictStart + verdict.length);
+    }
+    out.push(text);
+    if (!r.ok) out.push(...wrap(r.diagnosis, style.width, '    ').map((l) => dim(style.color, l)));
+    for (const warning of r.warnings) out.push(...wrap(`warning: ${warning}`, style.width, '    ').map((l) => yellow(style.color, l)));
+  });
+  const { total, ok, failed, durationMs } = report.summary;
+  const summary = `${total} check${total === 1 ? '' : 's'}: ${ok} ok, ${failed} failed in ${formatMs(durationMs)}`;
+  out.push('', failed > 0 ? red(style.color, summary) : green(style.color, summary));
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,299 @@
+/**
+ * Reads a configuration (YAML or JSON: JSON is read as YAML 1.2, so both get line and column),
+ * validates it against the schema, and turns every mistake into a `ConfigProblem`.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { z } from 'zod';
+import { formatPath, formatProblem, type ConfigProblem } from './errors.ts';
+import {
+  IGNORED_GLOBAL,
+  IGNORED_SCRAPE,
+  IGNORED_TLS,
+  IGNORED_TOP_LEVEL,
+  SERVICE_DISCOVERY,
+} from './prometheus-keys.ts';
+import { configSchema, type Config, type TlsConfig } from './schema.ts';
+
+export type ConfigResult =
+  | { ok: true; config: Config; warnings: string[]; origin: string }
+  | { ok: false; problems: ConfigProblem[]; message: string };
+
+interface Located {
+  doc: ReturnType<typeof parseDocument>;
+  lines: LineCounter;
+  origin: string;
+}
+
+/** Finds the YAML node at `path`, or the deepest node on the way when the rest is missing. */
+function nodeAt(doc: Located['doc'], path: readonly PropertyKey[], wantKey: boolean): Node | null {
+  let node: unknown = doc.contents;
+  let found: Node | null = (node as Node | null) ?? null;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (p) => isScalar(p.key) && String(p.key.value) === String(segment),
+      );
+      if (!pair) return found;
+      const last = i === path.length - 1;
+      if (last && wantKey && isScalar(pair.key)) return pair.key;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      node = node.items[segment];
+    } else return found;
+    if (node && typeof node === 'object' && 'range' in node) found = node as Node;
+    else if (isPair(node)) return found;
+  }
+  return found;
+}
+
+function problemAt(
+  at: Located,
+  path: readonly PropertyKey[],
+  message: string,
+  wantKey = false,
+): ConfigProblem {
+  const node = nodeAt(at.doc, path, wantKey);
+  const offset = node?.range?.[0];
+  const pos = offset === undefined ? null : at.lines.linePos(offset);
+  return {
+    file: at.origin,
+    line: pos?.line ?? null,
+    column: pos?.col ?? null,
+    path: formatPath(path),
+    message,
+  };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+/** Rewrites zod's issues into sentences that say what was expected and what was found. */
+function problemsFromIssues(
+  at: Located,
+  data: unknown,
+  issues: z.core.$ZodIssue[],
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    const value = valueAt(data, issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        problems.push(
+          problemAt(
+            at,
+            [...issue.path, key],
+            'unknown key: neither Prometheus nor scrape-check has it (check the spelling and the indentation)',
+            true,
+          ),
+        );
+      }
+    } else if (issue.code === 'invalid_type' && value === undefined) {
+      problems.push(problemAt(at, issue.path, `is required (expected ${issue.expected})`));
+    } else if (issue.code === 'invalid_type') {
+      const expected = issue.message.startsWith('expected ')
+        ? issue.message
+        : `expected ${issue.expected}`;
+      problems.push(problemAt(at, issue.path, `${expected}, got ${describe(value)}`));
+    } else if (issue.code === 'invalid_value') {
+      const options = issue.values.map((v) => JSON.stringify(v)).join(', ');
+      problems.push(
+        problemAt(at, issue.path, `expected one of ${options}, got ${describe(value)}`),
+      );
+    } else {
+      problems.push(problemAt(at, issue.path, issue.message));
+    }
+  }
+  return problems;
+}
+
+/** Warnings for the Prometheus keys present that scrape-check does not act on. */
+function ignoredKeyWarnings(at: Located, data: Record<string, unknown>): string[] {
+  const warnings: string[] = [];
+  const warn = (path: PropertyKey[], why: string): void => {
+    warnings.push(formatProblem(problemAt(at, path, `${why}`, true)));
+  };
+  const check = (obj: unknown, keys: readonly string[], path: PropertyKey[]): void => {
+    if (obj === null || typeof obj !== 'object') return;
+    for (const key of keys) {
+      if (!(key in obj)) continue;
+      const why = (SERVICE_DISCOVERY as readonly string[]).includes(key)
+        ? 'Prometheus service discovery is not done by scrape-check: only static_configs targets of this job are checked'
+        : 'a Prometheus setting that scrape-check does not act on: it does not change whether a scrape works';
+      warn([...path, key], why);
+    }
+  };
+  check(data, IGNORED_TOP_LEVEL, []);
+  check(data.global, IGNORED_GLOBAL, ['global']);
+  const jobs = Array.isArray(data.scrape_configs) ? (data.scrape_configs as unknown[]) : [];
+  jobs.forEach((job, i) => {
+    check(job, IGNORED_SCRAPE, ['scrape_configs', i]);
+    const j = job as Record<string, unknown>;
+    check(j.tls_config, IGNORED_TLS, ['scrape_configs', i, 'tls_config']);
+    check(j.authorization, ['credentials_ref'], ['scrape_configs', i, 'authorization']);
+    check(j.basic_auth, ['username_ref', 'password_ref'], ['scrape_configs', i, 'basic_auth']);
+  });
+  return warnings;
+}
+
+function expandPath(file: string, baseDir: string): string {
+  if (file === '~' || file.startsWith('~/')) return resolve(homedir(), file.slice(2));
+  return isAbsolute(file) ? file : resolve(baseDir, file);
+}
+
+function resolveTls(tls: TlsConfig | undefined, baseDir: string): void {
+  if (!tls) return;
+  for (const key of ['ca_file', 'cert_file', 'key_file'] as const) {
+    const file = tls[key];
+    if (file !== undefined) tls[key] = expandPath(file, baseDir);
+  }
+}
+
+/** Makes every `*_file` path absolute against the config's folder, as Prometheus does. */
+function resolveFiles(config: Config, baseDir: string): void {
+  for (const job of config.scrape_configs) {
+    resolveTls(job.tls_config, baseDir);
+    if (job.bearer_token_file !== undefined)
+      job.bearer_token_file = expandPath(job.bearer_token_file, baseDir);
+    const auth = job.authorization;
+    if (auth?.credentials_file !== undefined)
+      auth.credentials_file = expandPath(auth.credentials_file, baseDir);
+    const basic = job.basic_auth;
+    if (basic?.password_file !== undefined)
+      basic.password_file = expandPath(basic.password_file, baseDir);
+    if (basic?.username_file !== undefined)
+      basic.username_file = expandPath(basic.username_file, baseDir);
+  }
+  for (const cluster of config.clusters) {
+    if (cluster.kubeconfig?.path !== undefined)
+      cluster.kubeconfig.path = expandPath(cluster.kubeconfig.path, baseDir);
+    if (cluster.token && 'file' in cluster.token)
+      cluster.token.file = expandPath(cluster.token.file, baseDir);
+    resolveTls(cluster.etcd?.tls_config, baseDir);
+  }
+  const rw = config.sinks.remote_write;
+  if (rw) {
+    resolveTls(rw.tls_config, baseDir);
+    if (rw.authorization?.credentials_file !== undefined) {
+      rw.authorization.credentials_file = expandPath(rw.authorization.credentials_file, baseDir);
+    }
+    if (rw.basic_auth?.password_file !== undefined) {
+      rw.basic_auth.password_file = expandPath(rw.basic_auth.password_file, baseDir);
+    }
+  }
+}
+
+function fail(problems: ConfigProblem[]): ConfigResult {
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return { ok: false, problems, message: problems.map(formatProblem).join('\n') };
+}
+
+/**
+ * Parses and validates configuration text. `origin` names it in messages (a path, `s3://…`);
+ * `baseDir` is where relative `*_file` paths point (the config's folder).
+ */
+export function parseConfig(text: string, origin: string, baseDir = process.cwd()): ConfigResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
+  const at: Located = { doc, lines, origin };
+  if (doc.errors.length > 0) {
+    return fail(
+      doc.errors.map((error) => {
+        const pos = error.linePos?.[0];
+        const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        return {
+          file: origin,
+          line: pos?.line ?? null,
+          column: pos?.col ?? null,
+          path: '',
+          message,
+        };
+      }),
+    );
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (data === null || data === undefined) {
+    return fail([
+      {
+        file: origin,
+        line: null,
+        column: null,
+        path: '',
+        message: noChecksMessage('the file is empty'),
+      },
+    ]);
+  }
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    return fail([
+      problemAt(
+        at,
+        [],
+        `expected a mapping at the top (global, scrape_configs, clusters, …), got ${describe(data)}`,
+      ),
+    ]);
+  }
+  const parsed = configSchema.safeParse(data);
+  if (!parsed.success) return fail(problemsFromIssues(at, data, parsed.error.issues));
+  const config = parsed.data;
+  const targets = config.scrape_configs.reduce(
+    (n, job) => n + job.static_configs.reduce((m, sc) => m + sc.targets.length, 0),
+    0,
+  );
+  if (targets === 0 && config.clusters.length === 0) {
+    return fail([
+      {
+        file: origin,
+        line: null,
+        column: null,
+        path: '',
+        message: noChecksMessage('no static_configs targets and no clusters'),
+      },
+    ]);
+  }
+  resolveFiles(config, baseDir);
+  return {
+    ok: true,
+    config,
+    warnings: ignoredKeyWarnings(at, data as Record<string, unknown>),
+    origin,
+  };
+}
+
+function noChecksMessage(why: string): string {
+  return `the configuration has no check in it (${why}); a monitor that checks nothing must not pass`;
+}
+
+/** Reads and parses a configuration file; a missing or unreadable file is a problem, not a throw. */
+export async function loadConfigFile(path: string): Promise<ConfigResult> {
+  const problem = (message: string): ConfigResult =>
+    fail([{ file: path, line: null, column: null, path: '', message }]);
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) return problem('is a directory, not a configuration file');
+    const text = await readFile(path, 'utf8');
+    return parseConfig(text, path, dirname(resolve(path)));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT')
+      return problem('no such file (pass --config FILE, or create scrape-check.yaml here)');
+    if (code === 'EACCES') return problem('permission denied');
+    return problem(`cannot be read: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The cause and the fix, for failures whose meaning depends on where they happened: the port
+ * (a control-plane component's), the body of an error response, the target's address. Each hint
+ * answers a question the Prometheus community keeps asking (kube-prometheus, prometheus-operator,
+ * amazon-eks-ami threads); the scrape's own diagnosis says what happened, a hint says why and what
+ * to change.
+ */
+import { isIP } from 'node:net';
+import type { CheckResult } from '#lib/result/types.ts';
+
+export interface HintContext {
+  result: CheckResult;
+  url: URL;
+  /** First bytes of a non-200 response body (redacted), or null. */
+  errorBody: string | null;
+}
+
+const KUBELET_PORT = '10250';
+const SECURE_COMPONENT_PORTS: Record<string, string> = {
+  '10257': 'kube-controller-manager',
+  '10259': 'kube-scheduler',
+  '2381': 'etcd (metrics)',
+};
+const REMOVED_INSECURE_PORTS: Record<string, string> = {
+  '10251': 'kube-scheduler (removed in Kubernetes 1.23; use 10259 over HTTPS)',
+  '10252': 'kube-controller-manager (removed in Kubernetes 1.22; use 10257 over HTTPS)',
+};
+
+function port(url: URL): string {
+  return url.port || (url.protocol === 'https:' ? '443' : '80');
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '[::1]' || host === '::1';
+}
+
+const NODES_METRICS_RULE = `add to the scraping ClusterRole:
+  - apiGroups: [""]
+    resources: ["nodes/metrics", "nodes/proxy"]
+    verbs: ["get"]`;
+
+/** One or two sentences to append to the diagnosis, or null when there is nothing to add. */
+export function hintFor(ctx: HintContext): string | null {
+  const { result, url, errorBody } = ctx;
+  const p = port(url);
+  const body = errorBody ?? '';
+  switch (result.reason) {
+    case 'connect_refused': {
+      const removed = REMOVED_INSECURE_PORTS[p];
+      if (removed) return `Port ${p} was the insecure port of ${removed}.`;
+      const component = SECURE_COMPONENT_PORTS[p];
+      if (component && !isLoopback(url.hostname)) {
+        return `${component} binds 127.0.0.1 by default (kubeadm): set its --bind-address (or listen-metrics-urls for etcd) to an address Prometheus can reach.`;
+      }
+      return null;
+    }
+    case 'connect_timeout':
+      return 'Unlike a refusal, a timeout means nothing answered at all: look at security groups, firewalls and network policies between the scraper and the target.';
+    case 'http_status':
+      if (/Client sent an HTTP request to an HTTPS server/i.test(body)) {
+        return 'The port speaks HTTPS: set scheme: https (and a tls_config).';
+      }
+      return null;
+    case 'tls_handshake_failed':
+      if (/server gave HTTP response to HTTPS client/i.test(body)) return 'The port speaks plain HTTP: set scheme: http.';
+      return null;
+    case 'http_forbidden':
+      if (/system:anonymous/.test(body)) {
+        return 'The server saw no credentials (user system:anonymous): no token was sent, or kube-scheduler/kube-controller-manager runs without --authentication-kubeconfig and --authorization-kubeconfig, so it cannot check tokens.';
+      }
+      if (/resource=nodes, subresource=(metrics|proxy)/.test(body) || (p === KUBELET_PORT && /Forbidden/i.test(body))) {
+        const user = /user=([^,]+)/.exec(body)?.[1];
+        return `The kubelet's authorizer refused ${user ?? 'the token'}: ${NODES_METRICS_RULE}`;
+      }
+      if (/cannot get path "\/metrics"/.test(body)) {
+        return 'RBAC has no rule for the /metrics path: add to the scraping ClusterRole:\n  - nonResourceURLs: ["/metrics"]\n    verbs: ["get"]';
+      }
+      return null;
+    case 'http_unauthorized':
+      if (p === KUBELET_PORT) {
+        return 'A kubelet answering 401 to a valid token has webhook token authentication off: start it with --authentication-token-webhook (authentication.webhook.enabled: true).';
+      }
+      return null;
+    case 'tls_unknown_ca':
+      if (p === KUBELET_PORT) {
+        return 'Kubelets serve a self-signed certificate unless serverTLSBootstrap: true is set in their configuration (then approve their serving CSRs).';
+      }
+      return null;
+    case 'tls_hostname_mismatch': {
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      const names = result.tls?.sans ?? [];
+      const dns = names.filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4));
+      if (/legacy Common Name/.test(result.diagnosis)) {
+        return 'Go (and so Prometheus since 2.21) ignores the Common Name: reissue the certificate with the host in its subject alternative names.';
+      }
+      if (isIP(host) && dns.length > 0) {
+        return `The target is an IP address and the certificate has no matching IP SAN: connect by a name it holds, or set tls_config.server_name: ${dns[0]!} (it holds ${names.join(', ')}).`;
+      }
+      if (dns.length > 0) return `The certificate holds ${names.join(', ')}: set tls_config.server_name to one of those, or use it as the target.`;
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Appends the hint, if any, to the result's diagnosis. */
+export function addHint(ctx: HintContext): void {
+  const hint = hintFor(ctx);
+  if (hint) ctx.result.diagnosis = `${ctx.result.diagnosis}. ${hint}`;
+}

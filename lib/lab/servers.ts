@@ -1,0 +1,162 @@
+/**
+ * Brings the lab's endpoints up on 127.0.0.1: real HTTPS servers with certificates made at start,
+ * each behaving as one breakage does, plus the files a Prometheus config points at (CA, tokens).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { stringify } from 'yaml';
+import type { LabBehaviour, LabCase, LabCert } from './cases.ts';
+import { daysFromNow, makeCa, makeLeaf, type Issued } from './certs.ts';
+import { LAB_METRICS } from './exposition.ts';
+
+export interface Lab {
+  dir: string;
+  /** The lab's scrape-check config, YAML, its files in `dir`. */
+  configText: string;
+  /** Every secret the lab made (tokens, keys), so tests can check none leaked. */
+  secrets: string[];
+  close(): Promise<void>;
+}
+
+const TEXT_FORMAT = 'text/plain; version=0.0.4; charset=utf-8';
+
+function status(res: ServerResponse, code: number, reason: string, message: string): void {
+  res.writeHead(code, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }));
+}
+
+function handler(behaviour: LabBehaviour, goodToken: string) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.headers.authorization !== `Bearer ${goodToken}` && !behaviour.startsWith('forbidden')) {
+      status(res, 401, 'Unauthorized', 'Unauthorized');
+      return;
+    }
+    switch (behaviour) {
+      case 'metrics': {
+        const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+        res.writeHead(200, { 'content-type': TEXT_FORMAT, ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+        res.end(gzip ? gzipSync(LAB_METRICS) : LAB_METRICS);
+        return;
+      }
+      case 'forbidden-rbac':
+        status(res, 403, 'Forbidden', 'forbidden: User "system:serviceaccount:monitoring:prometheus" cannot get path "/metrics"');
+        return;
+      case 'forbidden-anonymous':
+        status(res, 403, 'Forbidden', 'forbidden: User "system:anonymous" cannot get path "/metrics"');
+        return;
+      case 'slow': {
+        const timer = setTimeout(() => res.end(LAB_METRICS), 30_000);
+        res.on('close', () => clearTimeout(timer));
+        return;
+      }
+      case 'huge': {
+        res.writeHead(200, { 'content-type': TEXT_FORMAT });
+        const line = 'lab_filler_total{pad="' + 'x'.repeat(100) + '"} 1\n';
+        res.end(`# TYPE lab_filler_total counter\n${line.repeat(10_000)}`);
+        return;
+      }
+      case 'malformed':
+        res.writeHead(200, { 'content-type': TEXT_FORMAT });
+        res.end('# TYPE apiserver_request_total counter\napiserver_request_total{code="200" 1523\n');
+        return;
+      case 'html':
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(LAB_METRICS);
+        return;
+      case 'empty':
+        res.writeHead(200, { 'content-type': TEXT_FORMAT });
+        res.end('# HELP nothing_here Nothing.\n');
+        return;
+      case 'many-samples': {
+        res.writeHead(200, { 'content-type': TEXT_FORMAT });
+        let body = '# TYPE lab_items gauge\n';
+        for (let i = 0; i < 150; i++) body += `lab_items{item="${i}"} ${i}\n`;
+        res.end(body);
+        return;
+      }
+    }
+  };
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Starts every endpoint of `cases` and writes the config that scrapes them. */
+export async function startLab(cases: readonly LabCase[]): Promise<Lab> {
+  const dir = await mkdtemp(join(tmpdir(), 'scrape-check-lab-'));
+  const servers: Server[] = [];
+  const close = async (): Promise<void> => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      server.close();
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const ca = await makeCa({ commonName: 'scrape-check-lab-ca' });
+    const rogue = await makeCa({ commonName: 'rogue-ca' });
+    const local = { dns: ['localhost'], ips: ['127.0.0.1'] };
+    const certs: Record<Exclude<LabCert, 'none'>, Issued> = {
+      good: await makeLeaf(ca, { commonName: 'kube-apiserver', ...local }),
+      expired: await makeLeaf(ca, { commonName: 'etcd', ...local, notBefore: daysFromNow(-365), notAfter: daysFromNow(-1) }),
+      'rogue-ca': await makeLeaf(rogue, { commonName: 'kube-controller-manager', ...local }),
+      'wrong-name': await makeLeaf(ca, { commonName: 'kube-scheduler', dns: ['kube-scheduler.kube-system.svc'] }),
+      'cn-only': await makeLeaf(ca, { commonName: 'localhost', noSan: true }),
+    };
+    const goodToken = `lab-${randomBytes(24).toString('base64url')}`;
+    const expiredToken = `lab-expired-${randomBytes(24).toString('base64url')}`;
+    await writeFile(join(dir, 'ca.pem'), ca.certPem);
+    await writeFile(join(dir, 'token'), `${goodToken}\n`, { mode: 0o600 });
+    await writeFile(join(dir, 'token-expired'), `${expiredToken}\n`, { mode: 0o600 });
+
+    const jobs: Record<string, unknown>[] = [];
+    for (const c of cases) {
+      let port = c.port ?? 0;
+      if (!('refused' in c.server)) {
+        const cert = certs[c.server.cert === 'none' ? 'good' : c.server.cert];
+        const server = createServer(
+          {
+            cert: cert.certPem,
+            key: cert.keyPem,
+            ...(c.server.mtls ? { requestCert: true, rejectUnauthorized: true, ca: ca.certPem } : {}),
+          },
+          handler(c.server.behaviour, goodToken),
+        );
+        server.on('tlsClientError', () => undefined);
+        servers.push(server);
+        port = await listen(server);
+      }
+      const extra = { ...(c.config ?? {}) } as Record<string, unknown>;
+      const tls = { ca_file: 'ca.pem', ...((extra.tls_config as Record<string, unknown> | undefined) ?? {}) };
+      delete extra.tls_config;
+      const scheme = (extra.scheme as string | undefined) ?? 'https';
+      jobs.push({
+        job_name: c.job,
+        scheme,
+        static_configs: [{ targets: [`${c.byName ? 'localhost' : '127.0.0.1'}:${port}`], labels: { lab_case: c.title } }],
+        ...(scheme === 'https' ? { tls_config: tls } : {}),
+        ...(c.token && c.token !== 'none' ? { authorization: { credentials_file: c.token === 'good' ? 'token' : 'token-expired' } } : {}),
+        ...extra,
+      });
+    }
+    const configText = stringify({ global: { scrape_timeout: '3s' }, scrape_configs: jobs });
+    await writeFile(join(dir, 'scrape-check.yaml'), configText);
+    const keys = Object.values(certs).map((c) => c.keyPem);
+    return { dir, configText, secrets: [goodToken, expiredToken, ...keys, ca.keyPem, rogue.keyPem], close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The one runner every entry point calls (CLI, lab, Lambda handlers): plan the checks, scrape them
+ * under a concurrency limit, diagnose the failures, hand every result to every sink, and flush the
+ * sinks in a `finally` so a crash never loses a verdict already reached.
+ */
+import pLimit from 'p-limit';
+import type { Config } from '#lib/config/index.ts';
+import { addHint } from '#lib/diagnose/hints.ts';
+import type { CheckResult, RunReport, Sample } from '#lib/result/types.ts';
+import { scrape } from '#lib/scrape/scrape.ts';
+import type { PrometheusVersion } from '#lib/scrape/protocol.ts';
+import type { ScrapeRequest } from '#lib/scrape/types.ts';
+import type { Sink } from '#lib/sinks/types.ts';
+import { planStaticJobs } from '#lib/targets/static.ts';
+import { planClusters, type PlannedFailure } from '#lib/targets/clusters.ts';
+import { selectChecks } from './select.ts';
+
+export interface RunOptions {
+  /** Job names, cluster names, presets or `cluster/preset`; all checks when empty. */
+  jobs?: readonly string[];
+  clusters?: readonly string[];
+  /** How many scrapes run at once (default 32). */
+  concurrency?: number;
+  /** Whose verdict to reproduce; default the config's `compat.prometheus`. */
+  prometheusVersion?: PrometheusVersion;
+  /** Keep every parsed sample in the results (`run --samples`). */
+  samples?: boolean;
+  sinks?: readonly Sink[];
+  /** Samples to forward to remote_write; default: the config's `sinks.remote_write.forward`. */
+  forward?: readonly RegExp[];
+  /** A line for a person (sink failures, planner warnings). Never a secret. */
+  warn?: (message: string) => void;
+  /** Called as each result is reached, for progress displays. */
+  onResult?: (result: CheckResult, done: number, total: number) => void;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+export class SelectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SelectionError';
+  }
+}
+
+function forwardTest(patterns: readonly RegExp[]): ((name: string) => boolean) | null {
+  if (patterns.length === 0) return null;
+  return (name) => patterns.some((p) => p.test(name));
+}
+
+function summarize(results: CheckResult[], durationMs: number): RunReport {
+  const ok = results.filter((r) => r.ok).length;
+  return { summary: { total: results.length, ok, failed: results.length - ok, durationMs: Math.round(durationMs) }, results };
+}
+
+function failedResult(f: PlannedFailure, timeoutMs: number): CheckResult {
+  return {
+    job: f.job,
+    cluster: f.cluster,
+    instance: f.instance,
+    url: f.url,
+    ok: false,
+    reason: f.reason,
+    diagnosis: f.diagnosis,
+    httpStatus: null,
+    durationMs: 0,
+    phases: { dnsMs: null, connectMs: null, tlsMs: null, firstByteMs: null, bodyMs: null },
+    bytes: 0,
+    series: 0,
+    format: null,
+    tls: null,
+    token: f.token,
+    limits: { bodyBytes: 0, bodySizeLimit: 0, samples: 0, sampleLimit: 0, durationMs: 0, scrapeTimeoutMs: timeoutMs },
+    warnings: [],
+  };
+}
+
+/** Runs the selected checks. Throws SelectionError for a name that matches nothing. */
+export async function runChecks(config: Config, options: RunOptions = {}): Promise<RunReport> {
+  const started = performance.now();
+  const selected = selectChecks(config, options.jobs, options.clusters);
+  if (!selected.ok) throw new SelectionError(selected.message);
+  const version = options.prometheusVersion ?? config.compat.prometheus;
+  const warn = options.warn ?? (() => undefined);
+  const sinks = options.sinks ?? [];
+  const forward = forwardTest(options.forward ?? (config.sinks.remote_write?.forward ?? []).map((p) => new RegExp(p)));
+  const results: CheckResult[] = [];
+  let total = 0;
+  const deliver = (result: CheckResult, forwarded: Sample[]): void => {
+    results.push(result);
+    options.onResult?.(result, results.length, total);
+    for (const sink of sinks) {
+      try {
+        sink.write({ result, forwarded });
+      } catch (error) {
+        warn(`sink ${sink.name} could not take the result of ${result.job} ${result.instance}: ${(error as Error).message}`);
+      }
+    }
+  };
+  try {
+    const staticRequests = planStaticJobs(config, selected.selection.jobs, version);
+    const clusterPlan = await planClusters(config, selected.selection.clusters, version);
+    const requests: ScrapeRequest[] = [...staticRequests, ...clusterPlan.requests];
+    total = requests.length + clusterPlan.failures.length;
+    for (const f of clusterPlan.failures) deliver(failedResult(f, config.global.scrape_timeout), []);
+    const limit = pLimit(Math.max(1, options.concurrency ?? 32));
+    const order = new Map<CheckResult, number>();
+    await Promise.all(
+      requests.map((request, index) =>
+        limit(async () => {
+          const outcome = await scrape(request, {
+            prometheusVersion: version,
+            samples: options.samples ?? false,
+            forward,
+            certExpiryWarningDays: config.cert_expiry_warning_days,
+            ...(options.signal ? { signal: options.signal } : {}),
+            ...(options.now ? { now: options.now } : {}),
+          });
+          const { result } = outcome;
+          if (!result.ok) {
+            addHint({ result, url: request.url, errorBody: outcome.errorBody });
+            await clusterPlan.diagnose(request, result, outcome.errorBody);
+          } else {
+            await clusterPlan.review(request, result);
+          }
+          order.set(result, clusterPlan.failures.length + index);
+          deliver(result, outcome.forwarded);
+        }),
+      ),
+    );
+    results.sort((a, b) => (order.get(a) ?? -1) - (order.get(b) ?? -1));
+    return summarize(results, performance.now() - started);
+  } finally {
+    await Promise.all(
+      sinks.map(async (sink) => {
+        try {
+          await sink.flush();
+        } catch (error) {
+          warn(`sink ${sink.name} failed to flush: ${(error as Error).message}`);
+        }
+      }),
+    );
+  }
+}

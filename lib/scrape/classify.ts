@@ -1,0 +1,195 @@
+/**
+ * Turns the real error of a failed connection or request (Node/OpenSSL codes, TLS alerts, undici
+ * errors) into the contract's reason code and a first diagnosis. Where the error happened (the
+ * probe's phase) matters as much as what it was: a timeout while connecting is `connect_timeout`,
+ * one while waiting for the body is `scrape_timeout`.
+ */
+import type { ConnectionProbe } from './connector.ts';
+import { ScrapeFailureError, type ScrapeFailure } from './failure.ts';
+
+// TLS alerts the server sends when it does not accept our client certificate (or wanted one).
+// https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+const CLIENT_CERT_ALERTS = new Set([
+  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN',
+  'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED',
+  'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
+  'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR',
+]);
+
+const PLAINTEXT_ON_TLS = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_HTTP_REQUEST',
+]);
+
+export interface ClassifyContext {
+  probe: ConnectionProbe;
+  url: URL;
+  timeoutMs: number;
+  hasClientCert: boolean;
+  /** True when the deadline (scrape_timeout) fired. */
+  timedOut: boolean;
+}
+
+function describeError(error: unknown): string {
+  const err = error as NodeJS.ErrnoException;
+  return err.code ? `${err.code}: ${err.message}` : String(err.message);
+}
+
+/** Finds the innermost error with a code: undici wraps socket errors in its own. */
+function rootError(error: unknown): NodeJS.ErrnoException {
+  let err = error as NodeJS.ErrnoException & { cause?: unknown };
+  for (let i = 0; i < 5 && err.cause && typeof err.cause === 'object'; i++) {
+    const cause = err.cause as NodeJS.ErrnoException & { cause?: unknown };
+    if (!cause.code && !(cause instanceof Error)) break;
+    err = cause;
+  }
+  return err;
+}
+
+export function classifyError(error: unknown, ctx: ClassifyContext): ScrapeFailure {
+  if (error instanceof ScrapeFailureError) return error.failure;
+  if (ctx.probe.failure) return ctx.probe.failure;
+  const { probe, url } = ctx;
+  const seconds = `${ctx.timeoutMs / 1000}s`;
+  const err = probe.error ?? rootError(error);
+  const code = err.code ?? '';
+  const host = url.hostname;
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+
+  if (
+    ctx.timedOut ||
+    code === 'ETIMEDOUT' ||
+    code === 'UND_ERR_ABORTED' ||
+    (err as Error).name === 'AbortError'
+  ) {
+    switch (probe.phase) {
+      case 'dns':
+        return {
+          reason: 'dns_failed',
+          diagnosis: `looking up ${host} took longer than scrape_timeout (${seconds})`,
+        };
+      case 'connect':
+        return {
+          reason: 'connect_timeout',
+          diagnosis: `no TCP connection to ${host}:${port} within ${seconds}: the packets are dropped, not refused (a firewall, a security group or a network policy), or the address is wrong`,
+        };
+      case 'tls':
+        return {
+          reason: 'scrape_timeout',
+          diagnosis: `the TLS handshake with ${host}:${port} did not finish within scrape_timeout (${seconds}): the port may not speak TLS, or the server is overloaded`,
+        };
+      case 'request':
+        return {
+          reason: 'scrape_timeout',
+          diagnosis: `the scrape took longer than scrape_timeout (${seconds}): the server accepted the connection but did not send the whole response in time`,
+        };
+    }
+  }
+  if (
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN' ||
+    code === 'EAI_FAIL' ||
+    code === 'EAI_NONAME' ||
+    code === 'EAI_NODATA'
+  ) {
+    return {
+      reason: 'dns_failed',
+      diagnosis:
+        code === 'EAI_AGAIN'
+          ? `looking up ${host} failed temporarily (the DNS server did not answer): lookup ${host}: ${code}`
+          : `the host name ${host} does not resolve (lookup ${host}: no such host)`,
+    };
+  }
+  if (code === 'ECONNREFUSED') {
+    return {
+      reason: 'connect_refused',
+      diagnosis: `nothing listens on ${host}:${port} (connection refused)`,
+    };
+  }
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
+    return {
+      reason: 'connect_refused',
+      diagnosis: `${host}:${port} cannot be reached (${code === 'EHOSTUNREACH' ? 'no route to host' : 'network is unreachable'})`,
+    };
+  }
+  if (CLIENT_CERT_ALERTS.has(code)) {
+    const alert = code
+      .replace(/^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_/, '')
+      .toLowerCase()
+      .replace(/_/g, ' ');
+    return {
+      reason: 'tls_client_cert_rejected',
+      diagnosis: ctx.hasClientCert
+        ? `the server refused the client certificate in tls_config.cert_file (TLS alert: ${alert}): it is not signed by a CA the server trusts, or it has expired`
+        : `the server wants a client certificate and none was given (TLS alert: ${alert}): set tls_config.cert_file and key_file`,
+    };
+  }
+  if (probe.phase === 'tls') {
+    if (PLAINTEXT_ON_TLS.has(code)) {
+      return {
+        reason: 'tls_handshake_failed',
+        diagnosis: `${host}:${port} does not speak TLS (it answered the TLS hello with plain text: ${code}): use scheme: http for this port`,
+      };
+    }
+    if (code === 'ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR') {
+      return {
+        reason: 'tls_handshake_failed',
+        diagnosis: `the server aborted the TLS handshake (remote error: tls: internal error): a kubelet does this while its serving certificate request is pending approval`,
+      };
+    }
+    if (
+      code === 'ECONNRESET' ||
+      code === 'EPIPE' ||
+      /socket disconnected|socket hang up/i.test(err.message)
+    ) {
+      return {
+        reason: 'connection_lost',
+        diagnosis: `${host}:${port} closed the connection during the TLS handshake: the port may speak plain HTTP (try scheme: http), or a proxy or load balancer cut it`,
+      };
+    }
+    return {
+      reason: 'tls_handshake_failed',
+      diagnosis: `the TLS handshake with ${host}:${port} failed: ${describeError(err)}`,
+    };
+  }
+  if (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'UND_ERR_SOCKET' ||
+    code === 'ECONNABORTED' ||
+    code === 'UND_ERR_CLOSED'
+  ) {
+    return {
+      reason: 'connection_lost',
+      diagnosis:
+        url.protocol === 'http:'
+          ? `${host}:${port} closed the connection before a complete response (EOF): if this port speaks TLS (etcd does this), use scheme: https; otherwise a proxy or load balancer cut it`
+          : `${host}:${port} closed the connection before a complete response (a proxy or load balancer cut it, or the server crashed)`,
+    };
+  }
+  if (code.startsWith('HPE_') || code === 'UND_ERR_INFO') {
+    return {
+      reason: 'connection_lost',
+      diagnosis:
+        url.protocol === 'http:'
+          ? `${host}:${port} did not answer with HTTP (${code}): it probably speaks TLS; use scheme: https`
+          : `${host}:${port} sent something that is not an HTTP response (${code})`,
+    };
+  }
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') {
+    return {
+      reason: 'http_status',
+      diagnosis: `the response headers from ${host}:${port} are too large`,
+    };
+  }
+  return {
+    reason: 'connection_lost',
+    diagnosis: `the request to ${host}:${port} failed: ${describeError(err)}`,
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * undici's connector, replaced by one that times each phase (DNS, TCP, TLS) and verifies the server
+ * as Prometheus would. Each check gets its own connection: the verdict must come from this check's
+ * own handshake (a rotated certificate or a moved port shows at once), and the TLS facts it records
+ * belong to exactly one result.
+ */
+import { lookup, type LookupAddress } from 'node:dns';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type SecureVersion } from 'node:tls';
+import type { buildConnector } from 'undici';
+import type { TlsInfo } from '#lib/result/types.ts';
+import { ScrapeFailureError, type ScrapeFailure } from './failure.ts';
+import type { TlsMaterial } from './tls-material.ts';
+import { verifyPeer } from './verify.ts';
+
+export type Phase = 'dns' | 'connect' | 'tls' | 'request';
+
+/** What one connection attempt saw. Written by the connector, read by the scrape. */
+export interface ConnectionProbe {
+  phase: Phase;
+  dnsMs: number | null;
+  connectMs: number | null;
+  tlsMs: number | null;
+  /** performance.now() when the connection was handed to undici (the request is written then). */
+  readyAt: number | null;
+  remoteAddress: string | null;
+  tls: TlsInfo | null;
+  /** Verification findings that insecure_skip_verify let through: warned about, never a verdict. */
+  skippedVerification: string | null;
+  /** Our own refusal (a certificate Go would reject), or the raw error of a phase. */
+  failure: ScrapeFailure | null;
+  error: NodeJS.ErrnoException | null;
+}
+
+export function newProbe(): ConnectionProbe {
+  return {
+    phase: 'dns',
+    dnsMs: null,
+    connectMs: null,
+    tlsMs: null,
+    readyAt: null,
+    remoteAddress: null,
+    tls: null,
+    skippedVerification: null,
+    failure: null,
+    error: null,
+  };
+}
+
+const TLS_VERSIONS: Record<string, SecureVersion> = {
+  TLS10: 'TLSv1',
+  TLS11: 'TLSv1.1',
+  TLS12: 'TLSv1.2',
+  TLS13: 'TLSv1.3',
+};
+
+function resolveAddresses(hostname: string): Promise<LookupAddress[]> {
+  return new Promise((resolve, reject) => {
+    lookup(hostname, { all: true }, (err, addresses) => {
+      if (err) reject(err);
+      else resolve(addresses);
+    });
+  });
+}
+
+export interface ConnectorOptions {
+  tls: TlsMaterial;
+  probe: ConnectionProbe;
+  signal: AbortSignal;
+  now: () => number;
+}
+
+/** Builds the `connect` function for one check's undici Client. */
+export function createConnector(options: ConnectorOptions): buildConnector.connector {
+  const { probe, tls, signal } = options;
+  return (opts, callback) => {
+    let settled = false;
+    let socket: Socket | null = null;
+    const done = (err: Error | null, result?: Socket): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (err) {
+        socket?.destroy();
+        callback(err, null);
+      } else callback(null, result!);
+    };
+    const fail = (err: NodeJS.ErrnoException): void => {
+      probe.error ??= err;
+      done(err);
+    };
+    const onAbort = (): void => {
+      fail(Object.assign(new Error(`timed out during ${probe.phase}`), { code: 'ETIMEDOUT' }));
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+
+    const hostname = opts.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80);
+    const t0 = performance.now();
+    const addresses: Promise<LookupAddress[]> = isIP(hostname)
+      ? Promise.resolve([{ address: hostname, family: isIP(hostname) }])
+      : resolveAddresses(hostname);
+    addresses.then(
+      (list) => {
+        if (settled) return;
+        probe.dnsMs = isIP(hostname) ? 0 : performance.now() - t0;
+        probe.phase = 'connect';
+        const t1 = performance.now();
+        // Hand Node the addresses we resolved so it can try each family in turn, as Go's dialer does.
+        socket = netConnect({
+          host: hostname,
+          port,
+          autoSelectFamily: true,
+          lookup: (_host, lookupOptions, cb) => {
+            if ((lookupOptions as { all?: boolean }).all) cb(null, list);
+            else cb(null, list[0]!.address, list[0]!.family);
+          },
+        });
+        socket.once('error', fail);
+        socket.once('connect', () => {
+          probe.connectMs = performance.now() - t1;
+          probe.remoteAddress = socket!.remoteAddress ?? null;
+          if (opts.protocol !== 'https:') {
+            probe.phase = 'request';
+            probe.readyAt = performance.now();
+            socket!.removeListener('error', fail);
+            done(null, socket!);
+            return;
+          }
+          startTls(socket!, hostname);
+        });
+      },
+      (err: unknown) => {
+        fail(err as NodeJS.ErrnoException);
+      },
+    );
+
+    const startTls = (tcp: Socket, hostname: string): void => {
+      probe.phase = 'tls';
+      const t2 = performance.now();
+      const sni = tls.serverName ?? (isIP(hostname) ? undefined : hostname);
+      tcp.removeListener('error', fail);
+      const secure = tlsConnect({
+        socket: tcp,
+        ...(sni === undefined ? {} : { servername: sni }),
+        ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+        ...(tls.cert === undefined ? {} : { cert: tls.cert, key: tls.key }),
+        minVersion: TLS_VERSIONS[tls.minVersion ?? 'TLS12'],
+        // We verify ourselves, after the handshake, in Go's order and with Go's rules.
+        rejectUnauthorized: false,
+        // Go trusts any certificate in the pool as an anchor; OpenSSL needs this flag to do the same.
+        allowPartialTrustChain: true,
+        ALPNProtocols: ['http/1.1'],
+      });
+      socket = secure;
+      secure.once('error', fail);
+      secure.once('secureConnect', () => {
+        probe.tlsMs = performance.now() - t2;
+        const verification = verifyPeer(secure, {
+          verifyName: tls.serverName ?? hostname,
+          insecureSkipVerify: tls.insecureSkipVerify,
+          caSource: tls.caSource,
+          now: options.now(),
+        });
+        probe.tls = verification.info;
+        if (verification.failure) {
+          if (!tls.insecureSkipVerify) {
+            probe.failure = verification.failure;
+            done(new ScrapeFailureError(verification.failure));
+            return;
+          }
+          probe.skippedVerification = `${verification.failure.reason}: ${verification.failure.diagnosis}`;
+        }
+        probe.phase = 'request';
+        probe.readyAt = performance.now();
+        secure.removeListener('error', fail);
+        // Under TLS 1.3 the server judges our client certificate after our side of the handshake
+        // is done: its alert arrives as a socket error that undici reports only as "other side
+        // closed". Keep the first one for the classifier.
+        secure.once('error', (err: NodeJS.ErrnoException) => {
+          probe.error ??= err;
+        });
+        done(null, secure);
+      });
+    };
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Prometheus's per-sample limits, applied to each sample as it is parsed, the way
+ * scrape/scrape.go verifyLabelLimits sees the sample: after the target's labels are attached
+ * (`job`, `instance`, static labels; a clashing sample label becomes `exported_<name>` since
+ * honor_labels is false), with `__name__` counted as a label and lengths in UTF-8 bytes.
+ */
+import type { SampleRef } from '#lib/exposition/index.ts';
+import type { ScrapeLimits } from './types.ts';
+
+export interface LabelLimitWatch {
+  /** The first sample that broke a label limit, in Prometheus's words; null while none has. */
+  violation: string | null;
+  maxLabels: number;
+  maxNameLength: number;
+  maxValueLength: number;
+  check(sample: SampleRef): void;
+}
+
+function clip(text: string): string {
+  return text.length > 50 ? text.slice(0, 50) : text;
+}
+
+export function watchLabelLimits(
+  limits: ScrapeLimits,
+  targetLabels: Record<string, string>,
+): LabelLimitWatch {
+  const target = Object.entries(targetLabels).filter(([, v]) => v !== '');
+  const targetNames = new Set(target.map(([k]) => k));
+  const watch: LabelLimitWatch = {
+    violation: null,
+    maxLabels: 0,
+    maxNameLength: 0,
+    maxValueLength: 0,
+    check(sample) {
+      const name = sample.name;
+      let count = 1 + target.length;
+      let violation: string | null = null;
+      const consider = (labelName: string, value: string): void => {
+        const nameLength = Buffer.byteLength(labelName);
+        const valueLength = Buffer.byteLength(value);
+        if (nameLength > watch.maxNameLength) watch.maxNameLength = nameLength;
+        if (valueLength > watch.maxValueLength) watch.maxValueLength = valueLength;
+        if (violation) return;
+        if (limits.labelNameLengthLimit > 0 && nameLength > limits.labelNameLengthLimit) {
+          violation = `label_name_length_limit exceeded (metric: ${clip(name)}, label name: ${clip(labelName)}, length: ${nameLength}, limit: ${limits.labelNameLengthLimit})`;
+        } else if (limits.labelValueLengthLimit > 0 && valueLength > limits.labelValueLengthLimit) {
+          violation = `label_value_length_limit exceeded (metric: ${clip(name)}, label name: ${clip(labelName)}, value: ${JSON.stringify(clip(value))}, length: ${valueLength}, limit: ${limits.labelValueLengthLimit})`;
+        }
+      };
+      consider('__name__', name);
+      sample.forEachLabel((labelName, value) => {
+        if (value === '') return; // Prometheus drops empty-valued labels.
+        count++;
+        consider(targetNames.has(labelName) ? `exported_${labelName}` : labelName, value);
+      });
+      for (const [labelName, value] of target) consider(labelName, value);
+      if (count > watch.maxLabels) watch.maxLabels = count;
+      if (!violation && limits.labelLimit > 0 && count > limits.labelLimit) {
+        violation = `label_limit exceeded (metric: ${clip(name)}, number of labels: ${count}, limit: ${limits.labelLimit})`;
+      }
+      watch.violation ??= violation;
+    },
+  };
+  return watch;
+}
+
+export function hasLabelLimits(limits: ScrapeLimits): boolean {
+  return (
+    limits.labelLimit > 0 || limits.labelNameLengthLimit > 0 || limits.labelValueLengthLimit > 0
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * The TLS settings of a check turned into what the connector needs, read from disk at check time
+ * so that a rotated CA or client certificate is picked up without a restart. A file that cannot be
+ * read is this check's `config_invalid`, never a crash and never another check's problem.
+ */
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { failure, type ScrapeFailure } from './failure.ts';
+import type { TlsSettings } from './types.ts';
+
+export interface TlsMaterial {
+  ca?: string;
+  cert?: string;
+  /** A secret: never printed. */
+  key?: string;
+  serverName?: string;
+  insecureSkipVerify: boolean;
+  minVersion?: TlsSettings['minVersion'];
+  /** Where the trust anchors came from, for diagnoses: `tls_config.ca_file (/etc/ca.pem)`. */
+  caSource: string;
+}
+
+async function readSetting(file: string, key: string): Promise<string | ScrapeFailure> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'EACCES'
+            ? 'is not readable (permission denied)'
+            : `cannot be read (${code ?? 'error'})`;
+    return failure('config_invalid', `tls_config.${key} ${file} ${why}`);
+  }
+}
+
+/** Loads the TLS material of one check. */
+export async function loadTlsMaterial(settings: TlsSettings): Promise<TlsMaterial | ScrapeFailure> {
+  const material: TlsMaterial = {
+    insecureSkipVerify: settings.insecureSkipVerify ?? false,
+    caSource: 'the system trust store',
+  };
+  if (settings.serverName !== undefined) material.serverName = settings.serverName;
+  if (settings.minVersion !== undefined) material.minVersion = settings.minVersion;
+  if (settings.caFile !== undefined) {
+    const ca = await readSetting(settings.caFile, 'ca_file');
+    if (typeof ca !== 'string') return ca;
+    material.ca = ca;
+    material.caSource = `tls_config.ca_file (${settings.caFile})`;
+  } else if (settings.ca !== undefined) {
+    material.ca = settings.ca;
+    material.caSource = 'the configured CA (tls_config.ca)';
+  }
+  if (material.ca !== undefined && !hasCertificate(material.ca)) {
+    return failure('config_invalid', `${material.caSource} holds no PEM certificate`);
+  }
+  const cert =
+    settings.certFile !== undefined
+      ? await readSetting(settings.certFile, 'cert_file')
+      : settings.cert;
+  if (typeof cert === 'object') return cert;
+  const key =
+    settings.keyFile !== undefined ? await readSetting(settings.keyFile, 'key_file') : settings.key;
+  if (typeof key === 'object') return key;
+  if (cert !== undefined && key !== undefined) {
+    material.cert = cert;
+    material.key = key;
+  }
+  return material;
+}
+
+function hasCertificate(pem: string): boolean {
+  const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem);
+  if (!first) return false;
+  try {
+    new X509Certificate(first[0]);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * Verifies a server certificate the way Prometheus (Go's crypto/x509) does, not the way Node does:
+ * the leaf's validity first, then the name (SANs only: Go has refused Common-Name-only certificates
+ * since 1.15, Node still accepts them), then the chain (OpenSSL's verdict, with partial chains
+ * allowed as Go allows them). The order matters: Go reports an expired certificate from an unknown
+ * CA as expired, and so must we. https://go.dev/src/crypto/x509/verify.go (Verify, HostnameError)
+ */
+import { createHash, X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+import type { TlsInfo } from '#lib/result/types.ts';
+import type { ScrapeFailure } from './failure.ts';
+
+const DAY_MS = 86_400_000;
+
+/** What verification found, whether or not `insecure_skip_verify` lets the scrape go on. */
+export interface Verification {
+  info: TlsInfo;
+  /** Go's error text (`x509: certificate has expired …`), or null when the certificate verified. */
+  goError: string | null;
+  failure: ScrapeFailure | null;
+  chainCodeFromOpenSsl: string | null;
+}
+
+export interface VerifyOptions {
+  /** The name Go verifies: `server_name`, else the URL's host. */
+  verifyName: string;
+  insecureSkipVerify: boolean;
+  /** Where the CA came from, for the diagnosis (`tls_config.ca_file (/etc/…/ca.pem)`). */
+  caSource: string;
+  now: number;
+}
+
+/** Parses Node's `subjectAltName` string (`DNS:a, IP Address:1.2.3.4`) into `DNS:a`, `IP:1.2.3.4`. */
+export function parseSans(subjectAltName: string | undefined): {
+  dns: string[];
+  ips: string[];
+  all: string[];
+} {
+  const dns: string[] = [];
+  const ips: string[] = [];
+  for (const part of subjectAltName?.split(/,\s*/) ?? []) {
+    const [kind, ...rest] = part.split(':');
+    const value = rest.join(':').replace(/^"|"$/g, '');
+    if (kind === 'DNS') dns.push(value);
+    else if (kind === 'IP Address') ips.push(value);
+  }
+  return { dns, ips, all: [...dns.map((d) => `DNS:${d}`), ...ips.map((i) => `IP:${i}`)] };
+}
+
+/** `CN=etcd\nO=x` (Node) to `CN=etcd, O=x`. */
+function formatName(name: string): string {
+  return name.split('\n').join(', ');
+}
+
+/** Go's HostnameError text, or null when the name matches. */
+export function goHostnameError(cert: X509Certificate, host: string): string | null {
+  const sans = parseSans(cert.subjectAltName);
+  const hasSan = cert.subjectAltName !== undefined;
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (isIP(bare)) {
+    if (hasSan && cert.checkIP(bare) !== undefined) return null;
+  } else if (
+    hasSan &&
+    cert.checkHost(bare, {
+      subject: 'never',
+      wildcards: true,
+      partialWildcards: false,
+      multiLabelWildcards: false,
+      singleLabelSubdomains: false,
+    }) !== undefined
+  ) {
+    return null;
+  }
+  if (!hasSan && cert.checkHost(bare, { subject: 'always' }) !== undefined) {
+    return 'x509: certificate relies on legacy Common Name field, use SANs instead';
+  }
+  if (isIP(bare)) {
+    if (sans.ips.length === 0) {
+      return `x509: cannot validate certificate for ${bare} because it doesn't contain any IP SANs`;
+    }
+    return `x509: certificate is valid for ${sans.ips.join(', ')}, not ${bare}`;
+  }
+  if (sans.dns.length === 0)
+    return `x509: certificate is not valid for any names, but wanted to match ${bare}`;
+  return `x509: certificate is valid for ${sans.dns.join(', ')}, not ${bare}`;
+}
+
+/** The chain Node reports: the certificates sent, then the trust anchor it found, leaf first. */
+function peerChain(socket: TLSSocket): X509Certificate[] {
+  const chain: X509Certificate[] = [];
+  const seen = new Set<string>();
+  let cert: PeerCertificate | undefined = socket.getPeerCertificate(true);
+  while (cert?.raw) {
+    const fp = cert.fingerprint256;
+    if (seen.has(fp)) break;
+    seen.add(fp);
+    chain.push(new X509Certificate(cert.raw));
+    const next: PeerCertificate | undefined = (cert as { issuerCertificate?: PeerCertificate })
+      .issuerCertificate;
+    if (!next || next === cert) break;
+    cert = next;
+  }
+  return chain;
+}
+
+function goTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Inspects and verifies the peer of an established TLS connection. Never throws for a bad certificate. */
+export function verifyPeer(socket: TLSSocket, options: VerifyOptions): Verification {
+  const leaf = socket.getPeerX509Certificate();
+  const chain = peerChain(socket);
+  const info: TlsInfo = {
+    version: socket.getProtocol(),
+    verified: false,
+    notAfter: null,
+    daysLeft: null,
+    subject: null,
+    issuer: null,
+    verificationSkipped: options.insecureSkipVerify,
+    earliestNotAfter: null,
+    chainNotAfter: null,
+    sans: [],
+    fingerprintSha256: null,
+  };
+  if (!leaf) {
+    return {
+      info,
+      goError: 'the server sent no certificate',
+      failure: {
+        reason: 'tls_handshake_failed',
+        diagnosis: 'the server completed the TLS handshake without a certificate',
+      },
+      chainCodeFromOpenSsl: null,
+    };
+  }
+  const notAfter = Date.parse(leaf.validTo);
+  const notBefore = Date.parse(leaf.validFrom);
+  info.notAfter = new Date(notAfter).toISOString();
+  info.daysLeft = Math.floor((notAfter - options.now) / DAY_MS);
+  info.subject = formatName(leaf.subject);
+  info.issuer = formatName(leaf.issuer);
+  info.sans = parseSans(leaf.subjectAltName).all;
+  info.fingerprintSha256 = createHash('sha256').update(leaf.raw).digest('hex');
+  const expiries = chain.map((c) => Date.parse(c.validTo));
+  info.earliestNotAfter = new Date(Math.min(notAfter, ...expiries)).toISOString();
+
+  const name = options.verifyName;
+  let goError: string | null = null;
+  let result: ScrapeFailure | null = null;
+  if (options.now > notAfter) {
+    goError = `x509: certificate has expired or is not yet valid: current time ${goTime(options.now)} is after ${goTime(notAfter)}`;
+    result = {
+      reason: 'tls_cert_expired',
+      diagnosis: `the server's certificate (${info.subject}) expired on ${info.notAfter}`,
+    };
+  } else if (options.now < notBefore) {
+    goError = `x509: certificate has expired or is not yet valid: current time ${goTime(options.now)} is before ${goTime(notBefore)}`;
+    result = {
+      reason: 'tls_cert_not_yet_valid',
+      diagnosis: `the server's certificate (${info.subject}) is not valid until ${new Date(notBefore).toISOString()}: check the clocks of this machine and of whoever issued it`,
+    };
+  } else {
+    goError = goHostnameError(leaf, name);
+    if (goError) result = { reason: 'tls_hostname_mismatch', diagnosis: goError };
+  }
+  const openSslCode = socket.authorized ? null : String(socket.authorizationError);
+  if (!result && openSslCode) {
+    if (openSslCode === 'CERT_HAS_EXPIRED') {
+      const expired = chain.find((c) => Date.parse(c.validTo) < options.now);
+      goError = `x509: certificate has expired or is not yet valid: current time ${goTime(options.now)} is after ${goTime(Date.parse(expired?.validTo ?? leaf.validTo))}`;
+      result = {
+        reason: 'tls_cert_expired',
+        diagnosis: `a certificate in the server's chain (${expired ? formatName(expired.subject) : 'an intermediate'}) has expired`,
+      };
+    } else if (openSslCode === 'CERT_NOT_YET_VALID') {
+      goError = 'x509: certificate has expired or is not yet valid';
+      result = {
+        reason: 'tls_cert_not_yet_valid',
+        diagnosis: "a certificate in the server's chain is not valid yet",
+      };
+    } else {
+      goError = 'x509: certificate signed by unknown authority';
+      result = {
+        reason: 'tls_unknown_ca',
+        diagnosis: unknownCaDiagnosis(openSslCode, info, options.caSource),
+      };
+    }
+  }
+  if (!result) {
+    info.verified = true;
+    info.chainNotAfter = info.earliestNotAfter;
+  }
+  return { info, goError, failure: result, chainCodeFromOpenSsl: openSslCode };
+}
+
+function unknownCaDiagnosis(code: string, info: TlsInfo, caSource: string): string {
+  const base = `the server's certificate chain (${info.subject ?? '?'}, issued by ${info.issuer ?? '?'}) does not lead to the CA in ${caSource}`;
+  if (code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') {
+    return `${base} (unable to verify the first certificate): either ${caSource} is not the CA that signed it (it may have rotated), or the server does not send its intermediate certificates`;
+  }
+  if (code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+    return `${base}: the server presents a self-signed certificate (a kubelet without serverTLSBootstrap does this); add it to the CA file or have it issued by the cluster CA`;
+  }
+  if (code === 'SELF_SIGNED_CERT_IN_CHAIN') {
+    return `${base}: the chain ends in a root that ${caSource} does not hold; check that the CA file is current (CAs rotate)`;
+  }
+  return `${base} (OpenSSL: ${code}); check that the CA file is the one that signed the server's certificate`;
+}

@@ -1,0 +1,127 @@
+/**
+ * Configuration mistakes become one message each, naming the file, line, column, key path and what
+ * is wrong; Prometheus keys scrape-check does not act on are warnings that name them.
+ */
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { loadConfigFile, parseConfig } from '#lib/config/index.ts';
+import { tempFiles } from '../helpers/servers.ts';
+
+function problems(text: string): string[] {
+  const result = parseConfig(text, 'scrape-check.yaml', '/etc/scrape-check');
+  assert.equal(result.ok, false, 'expected the config to be refused');
+  return result.ok ? [] : result.message.split('\n');
+}
+
+const JOB = 'scrape_configs:\n  - job_name: etcd\n    static_configs: [{targets: ["127.0.0.1:2379"]}]\n';
+
+test('mistakes name the file, line, column, key path and what is wrong', () => {
+  const table: [string, string][] = [
+    [
+      `${JOB}    tls_config:\n      ca_file: 12\n`,
+      'scrape-check.yaml:5:16: scrape_configs[0].tls_config.ca_file: expected string, got number 12',
+    ],
+    [`${JOB}    scheme: ftp\n`, 'scrape-check.yaml:4:13: scrape_configs[0].scheme: expected one of "http", "https", got the string "ftp"'],
+    [
+      `${JOB}    scrape_timeout: 1q\n`,
+      'scrape-check.yaml:4:21: scrape_configs[0].scrape_timeout: "1q" is not a Prometheus duration (use units y, w, d, h, m, s, ms in that order, e.g. 1m30s)',
+    ],
+    [
+      `${JOB}    scrape_timeout: 5\n`,
+      'scrape-check.yaml:4:21: scrape_configs[0].scrape_timeout: expected a duration such as 10s or 1m30s, got number 5',
+    ],
+    [
+      `${JOB}    sheme: https\n`,
+      'scrape-check.yaml:4:5: scrape_configs[0].sheme: unknown key: neither Prometheus nor scrape-check has it (check the spelling and the indentation)',
+    ],
+    [
+      'scrape_configs:\n  - static_configs: [{targets: ["a:1"]}]\n',
+      'scrape-check.yaml:2:5: scrape_configs[0].job_name: is required (expected string)',
+    ],
+    [
+      'scrape_configs:\n  - job_name: x\n    static_configs: [{targets: ["http://a:1/metrics"]}]\n',
+      'scrape-check.yaml:3:33: scrape_configs[0].static_configs[0].targets[0]: a target is host or host:port, without a scheme or a path (put those in scheme and metrics_path)',
+    ],
+    [
+      `${JOB}    scrape_interval: 5s\n    scrape_timeout: 10s\n`,
+      'scrape-check.yaml:5:21: scrape_configs[0].scrape_timeout: scrape timeout greater than scrape interval for scrape config with job name "etcd"',
+    ],
+    [
+      `${JOB}  - job_name: etcd\n    static_configs: [{targets: ["b:1"]}]\n`,
+      'scrape-check.yaml:4:15: scrape_configs[1].job_name: found multiple scrape configs with job name "etcd" (first at scrape_configs[0])',
+    ],
+    [
+      `${JOB}    authorization: {credentials: a}\n    basic_auth: {username: u}\n`,
+      'scrape-check.yaml:2:5: scrape_configs[0]: at most one of authorization, basic_auth may be set',
+    ],
+    [
+      `${JOB}    tls_config: {cert_file: c.pem}\n`,
+      'scrape-check.yaml:4:17: scrape_configs[0].tls_config: a client certificate needs both a certificate (cert or cert_file) and its key (key or key_file)',
+    ],
+    ['scrape_configs: [\n', 'scrape-check.yaml:2:1: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    ['- a\n- b\n', 'scrape-check.yaml:1:1: expected a mapping at the top (global, scrape_configs, clusters, …), got a list'],
+    ['scrape_configs:\n  - job_name: a\n    job_name: b\n', 'scrape-check.yaml:3:5: Map keys must be unique'],
+  ];
+  for (const [text, expected] of table) assert.deepEqual(problems(text), [expected], text);
+});
+
+test('a configuration with nothing to check is refused', () => {
+  assert.match(problems('')[0]!, /^scrape-check\.yaml: the configuration has no check in it \(the file is empty\)/);
+  assert.match(problems('global: {scrape_timeout: 5s}\n')[0]!, /no static_configs targets and no clusters/);
+  assert.match(problems('scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs: [{role: node}]\n')[0]!, /has no check in it/);
+});
+
+test('Prometheus keys scrape-check does not act on are warnings that name them', () => {
+  const result = parseConfig(
+    `global:\n  evaluation_interval: 1m\nrule_files: [a.yml]\n${JOB}    relabel_configs: []\n    kubernetes_sd_configs: [{role: node}]\n`,
+    'prometheus.yml',
+  );
+  assert.ok(result.ok);
+  if (!result.ok) return;
+  assert.deepEqual(result.warnings, [
+    'prometheus.yml:3:1: rule_files: a Prometheus setting that scrape-check does not act on: it does not change whether a scrape works',
+    'prometheus.yml:2:3: global.evaluation_interval: a Prometheus setting that scrape-check does not act on: it does not change whether a scrape works',
+    'prometheus.yml:7:5: scrape_configs[0].relabel_configs: a Prometheus setting that scrape-check does not act on: it does not change whether a scrape works',
+    'prometheus.yml:8:5: scrape_configs[0].kubernetes_sd_configs: Prometheus service discovery is not done by scrape-check: only static_configs targets of this job are checked',
+  ]);
+});
+
+test('defaults and *_file paths resolve as Prometheus resolves them', () => {
+  const result = parseConfig(
+    `${JOB}    scheme: https\n    tls_config: {ca_file: certs/ca.pem}\n    bearer_token_file: /var/run/token\n    body_size_limit: 64MiB\n`,
+    'x.yaml',
+    '/etc/scrape-check',
+  );
+  assert.ok(result.ok);
+  if (!result.ok) return;
+  const job = result.config.scrape_configs[0]!;
+  assert.equal(job.tls_config?.ca_file, '/etc/scrape-check/certs/ca.pem');
+  assert.equal(job.bearer_token_file, '/var/run/token');
+  assert.equal(job.metrics_path, '/metrics');
+  assert.equal(job.body_size_limit, 64 * 2 ** 20);
+  assert.equal(result.config.global.scrape_timeout, 10_000);
+  assert.equal(result.config.compat.prometheus, '3');
+});
+
+test('JSON configs get line and column too', () => {
+  const result = parseConfig('{\n  "scrape_configs": [{"job_name": "x", "static_configs": [{"targets": ["a:1"]}], "scheme": 1}]\n}', 'c.json');
+  assert.equal(result.ok, false);
+  if (!result.ok) assert.equal(result.message, 'c.json:2:92: scrape_configs[0].scheme: expected one of "http", "https", got number 1');
+});
+
+let dir: Awaited<ReturnType<typeof tempFiles>>;
+before(async () => {
+  dir = await tempFiles({ 'ok.yaml': JOB });
+  await mkdir(join(dir.dir, 'a-directory'));
+});
+after(() => dir.cleanup());
+
+test('missing files and directories are problems, not crashes', async () => {
+  const missing = await loadConfigFile(dir.path('nope.yaml'));
+  assert.ok(!missing.ok && missing.message.endsWith('nope.yaml: no such file (pass --config FILE, or create scrape-check.yaml here)'));
+  const folder = await loadConfigFile(dir.path('a-directory'));
+  assert.ok(!folder.ok && folder.message.endsWith('a-directory: is a directory, not a configuration file'));
+  assert.ok((await loadConfigFile(dir.path('ok.yaml'))).ok);
+});
