@@ -72,7 +72,7 @@ export function hintFor(ctx: HintContext): string | null {
         const user = /user=([^,]+)/.exec(body)?.[1];
         return `The kubelet's authorizer refused ${user ?? 'the token'}: ${NODES_METRICS_RULE}`;
       }
-      if (/cannot get path "\/metrics"/.test(body)) {
+      if (/cannot get path \\?"\/metrics\\?"/.test(body)) {
         return 'RBAC has no rule for the /metrics path: add to the scraping ClusterRole:\n  - nonResourceURLs: ["/metrics"]\n    verbs: ["get"]';
       }
       return null;

@@ -75,6 +75,30 @@ function failedResult(f: PlannedFailure, timeoutMs: number): CheckResult {
   };
 }
 
+/**
+ * A bug in scrape-check on one target must not stop the others or pass for a network fault: it
+ * becomes that check's `internal_error`, with the error in the diagnosis.
+ */
+async function scrapeOrReport(request: ScrapeRequest, options: Parameters<typeof scrape>[1]): Promise<Awaited<ReturnType<typeof scrape>>> {
+  try {
+    return await scrape(request, options);
+  } catch (error) {
+    const failed = failedResult(
+      {
+        job: request.job,
+        cluster: request.cluster,
+        instance: request.instance,
+        url: request.url.toString(),
+        reason: 'internal_error',
+        diagnosis: `scrape-check failed on this check (a bug in scrape-check; please report it with this message): ${(error as Error).stack?.split('\n').slice(0, 3).join(' | ') ?? String(error)}`,
+        token: request.token,
+      },
+      request.timeoutMs,
+    );
+    return { result: failed, forwarded: [], errorBody: null };
+  }
+}
+
 /** Runs the selected checks. Throws SelectionError for a name that matches nothing. */
 export async function runChecks(config: Config, options: RunOptions = {}): Promise<RunReport> {
   const started = performance.now();
@@ -108,7 +132,7 @@ export async function runChecks(config: Config, options: RunOptions = {}): Promi
     await Promise.all(
       requests.map((request, index) =>
         limit(async () => {
-          const outcome = await scrape(request, {
+          const outcome = await scrapeOrReport(request, {
             prometheusVersion: version,
             samples: options.samples ?? false,
             forward,

@@ -84,7 +84,7 @@ function statusFailure(status: number, url: URL): ScrapeFailure {
   if (status === 403)
     return failure(
       'http_forbidden',
-      `${line}: authenticated, but not allowed to GET ${url.pathname}`,
+      `${line}: authorization refused GET ${url.pathname} for these credentials`,
     );
   if (status === 404)
     return failure(
@@ -201,6 +201,7 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
         }),
       );
     } catch (error) {
+      if (isBug(error)) throw error;
       recordConnection(result, probe, null);
       return finish(
         classifyError(error, {
@@ -215,6 +216,11 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
       void client.destroy().catch(() => undefined);
     }
   }
+}
+
+/** Errors our own code throws (a TypeError from a bug) are not the target's fault: let them out. */
+function isBug(error: unknown): boolean {
+  return error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError || error instanceof SyntaxError;
 }
 
 function recordConnection(
@@ -385,6 +391,7 @@ function closingWarnings(result: CheckResult, certWarningDays: number): void {
     }
   }
   const { limits } = result;
+  if (result.reason === 'body_too_large' || result.reason === 'sample_limit_exceeded') return;
   const near = (used: number, limit: number): boolean =>
     limit > 0 && used >= 0.8 * limit && used <= limit;
   if (near(limits.bodyBytes, limits.bodySizeLimit)) {

@@ -139,7 +139,8 @@ export function verifyPeer(socket: TLSSocket, options: VerifyOptions): Verificat
   const notAfter = Date.parse(leaf.validTo);
   const notBefore = Date.parse(leaf.validFrom);
   info.notAfter = new Date(notAfter).toISOString();
-  info.daysLeft = Math.floor((notAfter - options.now) / DAY_MS);
+  // Whole days, towards zero: a certificate that expired 30 hours ago is -1 day, not -2.
+  info.daysLeft = Math.trunc((notAfter - options.now) / DAY_MS) || 0;
   info.subject = formatName(leaf.subject);
   info.issuer = formatName(leaf.issuer);
   info.sans = parseSans(leaf.subjectAltName).all;

@@ -12,7 +12,7 @@ import type { ScrapeRequest } from '#lib/scrape/types.ts';
 /** A target that could not even be attempted (no credentials, no token): still a verdict. */
 export interface PlannedFailure {
   job: string;
-  cluster: string;
+  cluster: string | null;
   instance: string;
   url: string;
   reason: Exclude<Reason, 'ok'>;

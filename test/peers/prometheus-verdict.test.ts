@@ -1,0 +1,129 @@
+/**
+ * The same prometheus.yml, scraped by Debian's Prometheus (2.42) and by `scrape-check run
+ * --prometheus-version 2`: etcd over mTLS (`--client-cert-auth`, as kube-prometheus scrapes it) and
+ * node_exporter with TLS and basic auth, each healthy and broken in the ways users break them. For
+ * every target scrape-check's verdict must be Prometheus's `up`, its series count Prometheus's
+ * `scrape_samples_scraped`, and its reason the one Prometheus's error names.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import bcrypt from 'bcryptjs';
+import { main } from '#lib/cli/main.ts';
+import { makeCa, makeLeaf, type Issued } from '#lib/lab/certs.ts';
+import type { RunReport } from '#lib/result/types.ts';
+import { assertNoSecrets, captureIo } from '../helpers/io.ts';
+import { BINARIES, peerMissing, startEtcd, startNodeExporter, startPrometheus, type Peer, type RunningPrometheus } from '../helpers/peers.ts';
+
+const PASSWORD = 'node-exporter-password-7d1e';
+const missing = peerMissing(BINARIES.prometheus) ?? peerMissing(BINARIES.etcd) ?? peerMissing(BINARIES.nodeExporter);
+
+/** Each job: the reason scrape-check must give, and what Prometheus's lastError must say. */
+const EXPECT: Record<string, { reason: string; lastError: RegExp }> = {
+  'etcd-mtls': { reason: 'ok', lastError: /^$/ },
+  'etcd-no-client-cert': { reason: 'tls_client_cert_rejected', lastError: /remote error: tls: (bad certificate|certificate required)/ },
+  'etcd-rogue-client-cert': { reason: 'tls_client_cert_rejected', lastError: /remote error: tls: (bad certificate|unknown certificate authority)/ },
+  'etcd-plain-http': { reason: 'connection_lost', lastError: /EOF|connection reset/ },
+  'node-basic-auth': { reason: 'ok', lastError: /^$/ },
+  'node-wrong-password': { reason: 'http_unauthorized', lastError: /server returned HTTP status 401 Unauthorized/ },
+  'node-system-roots': { reason: 'tls_unknown_ca', lastError: /x509: certificate signed by unknown authority/ },
+};
+
+describe('same verdict as Prometheus 2.42 on etcd and node_exporter', { skip: missing ?? false }, () => {
+  let ca: Issued;
+  let etcd: Peer;
+  let node: Peer;
+  let prometheus: RunningPrometheus;
+  let secrets: string[];
+
+  before(async () => {
+    ca = await makeCa({ commonName: 'peer-ca' });
+    const rogueCa = await makeCa({ commonName: 'rogue-ca' });
+    const etcdCert = await makeLeaf(ca, { commonName: 'etcd', dns: ['localhost'], ips: ['127.0.0.1'] });
+    const nodeCert = await makeLeaf(ca, { commonName: 'node-exporter', dns: ['localhost'], ips: ['127.0.0.1'] });
+    const client = await makeLeaf(ca, { commonName: 'prometheus', client: true });
+    const rogue = await makeLeaf(rogueCa, { commonName: 'prometheus', client: true });
+    secrets = [PASSWORD, client.keyPem, rogue.keyPem, etcdCert.keyPem, nodeCert.keyPem, ca.keyPem];
+    etcd = await startEtcd({ ca: ca.certPem, cert: etcdCert.certPem, key: etcdCert.keyPem });
+    node = await startNodeExporter({ cert: nodeCert.certPem, key: nodeCert.keyPem }, { prometheus: bcrypt.hashSync(PASSWORD, 4) });
+    const e = `127.0.0.1:${etcd.port}`;
+    const n = `127.0.0.1:${node.port}`;
+    const config = `global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: etcd-mtls
+    scheme: https
+    tls_config: {ca_file: ca.pem, cert_file: client.pem, key_file: client-key.pem}
+    static_configs: [{targets: ["${e}"]}]
+  - job_name: etcd-no-client-cert
+    scheme: https
+    tls_config: {ca_file: ca.pem}
+    static_configs: [{targets: ["${e}"]}]
+  - job_name: etcd-rogue-client-cert
+    scheme: https
+    tls_config: {ca_file: ca.pem, cert_file: rogue.pem, key_file: rogue-key.pem}
+    static_configs: [{targets: ["${e}"]}]
+  - job_name: etcd-plain-http
+    static_configs: [{targets: ["${e}"]}]
+  - job_name: node-basic-auth
+    scheme: https
+    tls_config: {ca_file: ca.pem}
+    basic_auth: {username: prometheus, password_file: password}
+    static_configs: [{targets: ["${n}"]}]
+  - job_name: node-wrong-password
+    scheme: https
+    tls_config: {ca_file: ca.pem}
+    basic_auth: {username: prometheus, password: wrong}
+    static_configs: [{targets: ["${n}"]}]
+  - job_name: node-system-roots
+    scheme: https
+    basic_auth: {username: prometheus, password_file: password}
+    static_configs: [{targets: ["${n}"]}]
+`;
+    prometheus = await startPrometheus(config, {
+      'ca.pem': ca.certPem,
+      'client.pem': client.certPem,
+      'client-key.pem': client.keyPem,
+      'rogue.pem': rogue.certPem,
+      'rogue-key.pem': rogue.keyPem,
+      password: PASSWORD,
+    });
+    // Wait until Prometheus has scraped every target at least twice.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const targets = await prometheus.targets();
+      if (targets.length === Object.keys(EXPECT).length && targets.every((t) => !t.lastScrape.startsWith('0001'))) {
+        await new Promise((resolve) => setTimeout(resolve, 1200));
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`Prometheus did not scrape every target: ${JSON.stringify(targets)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  });
+
+  after(async () => {
+    await Promise.all([prometheus?.stop(), etcd?.stop(), node?.stop()]);
+  });
+
+  test('ok is up, series is scrape_samples_scraped, reason matches the error', async () => {
+    const io = captureIo();
+    const code = await main(['run', '--config', `${prometheus.dir}/prometheus.yml`, '--prometheus-version', '2', '--json'], {}, io);
+    assert.equal(code, 1, io.err());
+    const report = JSON.parse(io.out()) as RunReport;
+    const targets = await prometheus.targets();
+    const scraped = await prometheus.query('scrape_samples_scraped');
+    for (const result of report.results) {
+      const target = targets.find((t) => t.scrapePool === result.job)!;
+      const expected = EXPECT[result.job]!;
+      assert.equal(result.ok, target.health === 'up', `${result.job}: ok=${result.ok} ${result.reason} ${result.diagnosis}, Prometheus health ${target.health} (${target.lastError})`);
+      assert.equal(result.reason, expected.reason, `${result.job}: ${result.diagnosis}`);
+      assert.match(target.lastError, expected.lastError, `${result.job}: Prometheus said ${target.lastError}`);
+      if (result.ok) {
+        const samples = Number(scraped.find((s) => s.metric.job === result.job)!.value[1]);
+        assert.equal(result.series, samples, `${result.job}: series vs scrape_samples_scraped`);
+        assert.equal(result.instance, target.labels.instance);
+      }
+    }
+    assertNoSecrets([io.out(), io.err()], secrets);
+  });
+});
