@@ -8,18 +8,10 @@ import type { ConnectionProbe } from './connector.ts';
 import { ScrapeFailureError, type ScrapeFailure } from './failure.ts';
 
 // TLS alerts the server sends when it does not accept our client certificate (or wanted one).
-// https://www.rfc-editor.org/rfc/rfc8446#section-6.2
-const CLIENT_CERT_ALERTS = new Set([
-  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
-  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
-  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
-  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED',
-  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN',
-  'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE',
-  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED',
-  'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
-  'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR',
-]);
+// OpenSSL names them ERR_SSL_SSLV3_ALERT_*, ERR_SSL_TLSV1_ALERT_*, ERR_SSL_TLSV13_ALERT_* or (3.x)
+// ERR_SSL_SSL/TLS_ALERT_*, so match the alert's own name. https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+const CLIENT_CERT_ALERT =
+  /^ERR_SSL_.*ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_EXPIRED|CERTIFICATE_UNKNOWN|UNSUPPORTED_CERTIFICATE|CERTIFICATE_REVOKED|ACCESS_DENIED|DECRYPT_ERROR)$/;
 
 const PLAINTEXT_ON_TLS = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
@@ -118,9 +110,9 @@ export function classifyError(error: unknown, ctx: ClassifyContext): ScrapeFailu
       diagnosis: `${host}:${port} cannot be reached (${code === 'EHOSTUNREACH' ? 'no route to host' : 'network is unreachable'})`,
     };
   }
-  if (CLIENT_CERT_ALERTS.has(code)) {
+  if (CLIENT_CERT_ALERT.test(code)) {
     const alert = code
-      .replace(/^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_/, '')
+      .replace(/^ERR_SSL_.*ALERT_/, '')
       .toLowerCase()
       .replace(/_/g, ' ');
     return {
@@ -137,7 +129,7 @@ export function classifyError(error: unknown, ctx: ClassifyContext): ScrapeFailu
         diagnosis: `${host}:${port} does not speak TLS (it answered the TLS hello with plain text: ${code}): use scheme: http for this port`,
       };
     }
-    if (code === 'ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR') {
+    if (/^ERR_SSL_.*ALERT_INTERNAL_ERROR$/.test(code)) {
       return {
         reason: 'tls_handshake_failed',
         diagnosis: `the server aborted the TLS handshake (remote error: tls: internal error): a kubelet does this while its serving certificate request is pending approval`,

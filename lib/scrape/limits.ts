@@ -33,30 +33,29 @@ export function watchLabelLimits(
     maxValueLength: 0,
     check(sample) {
       const name = sample.name;
-      let count = 1 + target.length;
+      // The sample as Prometheus's labels.Labels holds it: sorted by name, so the first violation
+      // found is the one Prometheus reports.
+      const labels: [string, string][] = [['__name__', name], ...target];
+      sample.forEachLabel((labelName, value) => {
+        if (value !== '') labels.push([targetNames.has(labelName) ? `exported_${labelName}` : labelName, value]);
+      });
+      labels.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       let violation: string | null = null;
-      const consider = (labelName: string, value: string): void => {
+      if (labels.length > watch.maxLabels) watch.maxLabels = labels.length;
+      if (limits.labelLimit > 0 && labels.length > limits.labelLimit) {
+        violation = `label_limit exceeded (metric: ${clip(name)}, number of labels: ${labels.length}, limit: ${limits.labelLimit})`;
+      }
+      for (const [labelName, value] of labels) {
         const nameLength = Buffer.byteLength(labelName);
         const valueLength = Buffer.byteLength(value);
         if (nameLength > watch.maxNameLength) watch.maxNameLength = nameLength;
         if (valueLength > watch.maxValueLength) watch.maxValueLength = valueLength;
-        if (violation) return;
+        if (violation) continue;
         if (limits.labelNameLengthLimit > 0 && nameLength > limits.labelNameLengthLimit) {
           violation = `label_name_length_limit exceeded (metric: ${clip(name)}, label name: ${clip(labelName)}, length: ${nameLength}, limit: ${limits.labelNameLengthLimit})`;
         } else if (limits.labelValueLengthLimit > 0 && valueLength > limits.labelValueLengthLimit) {
           violation = `label_value_length_limit exceeded (metric: ${clip(name)}, label name: ${clip(labelName)}, value: ${JSON.stringify(clip(value))}, length: ${valueLength}, limit: ${limits.labelValueLengthLimit})`;
         }
-      };
-      consider('__name__', name);
-      sample.forEachLabel((labelName, value) => {
-        if (value === '') return; // Prometheus drops empty-valued labels.
-        count++;
-        consider(targetNames.has(labelName) ? `exported_${labelName}` : labelName, value);
-      });
-      for (const [labelName, value] of target) consider(labelName, value);
-      if (count > watch.maxLabels) watch.maxLabels = count;
-      if (!violation && limits.labelLimit > 0 && count > limits.labelLimit) {
-        violation = `label_limit exceeded (metric: ${clip(name)}, number of labels: ${count}, limit: ${limits.labelLimit})`;
       }
       watch.violation ??= violation;
     },

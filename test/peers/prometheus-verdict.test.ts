@@ -12,6 +12,7 @@ import { main } from '#lib/cli/main.ts';
 import { makeCa, makeLeaf, type Issued } from '#lib/lab/certs.ts';
 import type { RunReport } from '#lib/result/types.ts';
 import { assertNoSecrets, captureIo } from '../helpers/io.ts';
+import { METRICS, startHttp, startHttps, TEXT, type Running } from '../helpers/servers.ts';
 import { BINARIES, peerMissing, startEtcd, startNodeExporter, startPrometheus, type Peer, type RunningPrometheus } from '../helpers/peers.ts';
 
 const PASSWORD = 'node-exporter-password-7d1e';
@@ -26,6 +27,14 @@ const EXPECT: Record<string, { reason: string; lastError: RegExp }> = {
   'node-basic-auth': { reason: 'ok', lastError: /^$/ },
   'node-wrong-password': { reason: 'http_unauthorized', lastError: /server returned HTTP status 401 Unauthorized/ },
   'node-system-roots': { reason: 'tls_unknown_ca', lastError: /x509: certificate signed by unknown authority/ },
+  'headers': { reason: 'ok', lastError: /^$/ },
+  // Prometheus 2 reads any Content-Type as text; scrape-check --prometheus-version 2 agrees (and warns about 3).
+  'html-content-type': { reason: 'ok', lastError: /^$/ },
+  'cn-only-cert': { reason: 'tls_hostname_mismatch', lastError: /certificate relies on legacy Common Name field/ },
+  'sample-limit': { reason: 'sample_limit_exceeded', lastError: /sample limit exceeded/ },
+  'label-limit': { reason: 'label_limit_exceeded', lastError: /^label_limit exceeded \(metric: up_total, number of labels: 4, limit: 3\)$/ },
+  'label-name-length': { reason: 'label_limit_exceeded', lastError: /^label_name_length_limit exceeded/ },
+  'label-value-length': { reason: 'label_limit_exceeded', lastError: /^label_value_length_limit exceeded/ },
 };
 
 describe('same verdict as Prometheus 2.42 on etcd and node_exporter', { skip: missing ?? false }, () => {
@@ -34,6 +43,8 @@ describe('same verdict as Prometheus 2.42 on etcd and node_exporter', { skip: mi
   let node: Peer;
   let prometheus: RunningPrometheus;
   let secrets: string[];
+  let plain: Running;
+  let cnOnly: Running;
 
   before(async () => {
     ca = await makeCa({ commonName: 'peer-ca' });
@@ -45,6 +56,16 @@ describe('same verdict as Prometheus 2.42 on etcd and node_exporter', { skip: mi
     secrets = [PASSWORD, client.keyPem, rogue.keyPem, etcdCert.keyPem, nodeCert.keyPem, ca.keyPem];
     etcd = await startEtcd({ ca: ca.certPem, cert: etcdCert.certPem, key: etcdCert.keyPem });
     node = await startNodeExporter({ cert: nodeCert.certPem, key: nodeCert.keyPem }, { prometheus: bcrypt.hashSync(PASSWORD, 4) });
+    plain = await startHttp((req, res) => {
+      res.writeHead(200, { 'content-type': req.url === '/html' ? 'text/html; charset=utf-8' : TEXT });
+      res.end(METRICS);
+    });
+    const cnOnlyCert = await makeLeaf(ca, { commonName: 'localhost', noSan: true });
+    cnOnly = await startHttps({ cert: cnOnlyCert.certPem, key: cnOnlyCert.keyPem }, (_req, res) => {
+      res.writeHead(200, { 'content-type': TEXT });
+      res.end(METRICS);
+    });
+    const p = plain.address;
     const e = `127.0.0.1:${etcd.port}`;
     const n = `127.0.0.1:${node.port}`;
     const config = `global:
@@ -79,6 +100,28 @@ scrape_configs:
     scheme: https
     basic_auth: {username: prometheus, password_file: password}
     static_configs: [{targets: ["${n}"]}]
+  - job_name: headers
+    metrics_path: /capture
+    static_configs: [{targets: ["${p}"]}]
+  - job_name: html-content-type
+    metrics_path: /html
+    static_configs: [{targets: ["${p}"]}]
+  - job_name: cn-only-cert
+    scheme: https
+    tls_config: {ca_file: ca.pem}
+    static_configs: [{targets: ["localhost:${cnOnly.port}"]}]
+  - job_name: sample-limit
+    sample_limit: 2
+    static_configs: [{targets: ["${p}"]}]
+  - job_name: label-limit
+    label_limit: 3
+    static_configs: [{targets: ["${p}"]}]
+  - job_name: label-name-length
+    label_name_length_limit: 7
+    static_configs: [{targets: ["${p}"]}]
+  - job_name: label-value-length
+    label_value_length_limit: 8
+    static_configs: [{targets: ["${p}"]}]
 `;
     prometheus = await startPrometheus(config, {
       'ca.pem': ca.certPem,
@@ -102,7 +145,7 @@ scrape_configs:
   });
 
   after(async () => {
-    await Promise.all([prometheus?.stop(), etcd?.stop(), node?.stop()]);
+    await Promise.all([prometheus?.stop(), etcd?.stop(), node?.stop(), plain?.close(), cnOnly?.close()]);
   });
 
   test('ok is up, series is scrape_samples_scraped, reason matches the error', async () => {
@@ -118,12 +161,25 @@ scrape_configs:
       assert.equal(result.ok, target.health === 'up', `${result.job}: ok=${result.ok} ${result.reason} ${result.diagnosis}, Prometheus health ${target.health} (${target.lastError})`);
       assert.equal(result.reason, expected.reason, `${result.job}: ${result.diagnosis}`);
       assert.match(target.lastError, expected.lastError, `${result.job}: Prometheus said ${target.lastError}`);
-      if (result.ok) {
+      if (result.reason === 'label_limit_exceeded') {
+        assert.ok(result.diagnosis.startsWith(target.lastError), `${result.job}: ${result.diagnosis} vs Prometheus's ${target.lastError}`);
+      }
+      if (result.ok || result.reason === 'sample_limit_exceeded') {
         const samples = Number(scraped.find((s) => s.metric.job === result.job)!.value[1]);
         assert.equal(result.series, samples, `${result.job}: series vs scrape_samples_scraped`);
         assert.equal(result.instance, target.labels.instance);
       }
     }
+    assert.ok(report.results.find((r) => r.job === 'html-content-type')!.warnings.some((w) => /Prometheus 3 would refuse/.test(w)));
     assertNoSecrets([io.out(), io.err()], secrets);
+  });
+
+  test('sends the headers Prometheus 2.42 sends', async () => {
+    const fromPrometheus = plain.requests.find((h) => /^Prometheus\//.test(h['user-agent'] ?? ''))!;
+    const ours = plain.requests.find((h) => /^scrape-check\//.test(h['user-agent'] ?? ''))!;
+    assert.ok(fromPrometheus && ours);
+    for (const header of ['accept', 'accept-encoding', 'x-prometheus-scrape-timeout-seconds']) {
+      assert.equal(ours[header], fromPrometheus[header], header);
+    }
   });
 });

@@ -127,6 +127,27 @@ scrape_configs:
     );
   });
 
+  test('a bug on one check is that check\'s internal_error; the others finish', async () => {
+    // A forward filter that throws stands in for a bug in scrape-check's own code on one target.
+    class Exploding extends RegExp {
+      override test(name: string): boolean {
+        if (name === 'temp') throw new TypeError('boom on temp');
+        return false;
+      }
+    }
+    const cfg = config(`
+scrape_configs:
+  - job_name: a
+    static_configs: [{targets: ["${healthy.address}", "${forbidden.address}"]}]
+`);
+    const report = await runChecks(cfg, { forward: [new Exploding('x')] });
+    assert.deepEqual(
+      report.results.map((r) => r.reason),
+      ['internal_error', 'http_forbidden'],
+    );
+    assert.match(report.results[0]!.diagnosis, /a bug in scrape-check.*TypeError: boom on temp/);
+  });
+
   test('a name that matches nothing is an error that lists what exists', async () => {
     const cfg = config(`scrape_configs:\n  - job_name: etcd\n    static_configs: [{targets: ["${healthy.address}"]}]\n`);
     await assert.rejects(runChecks(cfg, { jobs: ['etdc'] }), (error: unknown) => {
