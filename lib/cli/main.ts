@@ -21,7 +21,8 @@ function errorMessage(error: unknown): string {
   if (error instanceof UsageError) return error.message;
   // node:util parseArgs throws TypeErrors with codes for unknown or malformed options.
   const code = (error as NodeJS.ErrnoException).code;
-  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return `${(error as Error).message}\n(see scrape-check --help)`;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))
+    return `${(error as Error).message}\n(see scrape-check --help)`;
   return '';
 }
 

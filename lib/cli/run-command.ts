@@ -38,10 +38,13 @@ function parseRunArgs(args: string[]): RunArgs {
       'no-sinks': { type: 'boolean' },
     },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}\n${RUN_USAGE}`);
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}\n${RUN_USAGE}`);
   const concurrency = values.concurrency === undefined ? 32 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new UsageError(`--concurrency takes a whole number of at least 1, got ${JSON.stringify(values.concurrency)}`);
+    throw new UsageError(
+      `--concurrency takes a whole number of at least 1, got ${JSON.stringify(values.concurrency)}`,
+    );
   }
   const version = values['prometheus-version'];
   if (version !== undefined && version !== '2' && version !== '3') {
@@ -59,7 +62,10 @@ function parseRunArgs(args: string[]): RunArgs {
 }
 
 /** A progress line on stderr, only on a terminal; cleared before the table is printed. */
-function progress(io: Io): { update(result: CheckResult, done: number, total: number): void; clear(): void } {
+function progress(io: Io): {
+  update(result: CheckResult, done: number, total: number): void;
+  clear(): void;
+} {
   const on = io.stderr.isTTY === true;
   return {
     update(_result, done, total) {
@@ -92,14 +98,18 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv)
     sinks,
     forward,
     warn,
-    onResult: bar.update,
+    onResult: (result, done, total) => {
+      bar.update(result, done, total);
+    },
     ...(opts.prometheusVersion ? { prometheusVersion: opts.prometheusVersion } : {}),
   });
   bar.clear();
   if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
     const color = io.stdout.isTTY === true && !env.NO_COLOR;
-    io.stdout.write(renderTable(report, { color, width: io.stdout.isTTY ? (io.stdout.columns ?? 100) : 0 }));
+    io.stdout.write(
+      renderTable(report, { color, width: io.stdout.isTTY ? (io.stdout.columns ?? 100) : 0 }),
+    );
   }
   return report.summary.failed > 0 ? 1 : 0;
 }

@@ -11,7 +11,8 @@ export interface TableStyle {
   width: number;
 }
 
-const paint = (code: number) => (on: boolean, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+const paint = (code: number) => (on: boolean, text: string) =>
+  on ? `\u001b[${code}m${text}\u001b[0m` : text;
 const red = paint(31);
 const green = paint(32);
 const yellow = paint(33);
@@ -58,7 +59,8 @@ export function renderTable(report: RunReport, style: TableStyle): string {
     certDays(r),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   const out: string[] = [bold(style.color, line(header))];
   report.results.forEach((r, i) => {
     const cells = rows[i]!;
@@ -66,11 +68,17 @@ export function renderTable(report: RunReport, style: TableStyle): string {
     if (style.color) {
       const verdictStart = widths[0]! + widths[1]! + 4;
       const verdict = cells[2]!.padEnd(widths[2]!);
-      text = text.slice(0, verdictStart) + (r.ok ? green(true, verdict) : red(true, verdict)) + text.slice(verdictStart + verdict.length);
+      text =
+        text.slice(0, verdictStart) +
+        (r.ok ? green(true, verdict) : red(true, verdict)) +
+        text.slice(verdictStart + verdict.length);
     }
     out.push(text);
     if (!r.ok) out.push(...wrap(r.diagnosis, style.width, '    ').map((l) => dim(style.color, l)));
-    for (const warning of r.warnings) out.push(...wrap(`warning: ${warning}`, style.width, '    ').map((l) => yellow(style.color, l)));
+    for (const warning of r.warnings)
+      out.push(
+        ...wrap(`warning: ${warning}`, style.width, '    ').map((l) => yellow(style.color, l)),
+      );
   });
   const { total, ok, failed, durationMs } = report.summary;
   const summary = `${total} check${total === 1 ? '' : 's'}: ${ok} ok, ${failed} failed in ${formatMs(durationMs)}`;

@@ -38,7 +38,10 @@ export function slackSecretLocation(): string {
 
 /** `SCRAPE_CHECK_QUEUE_URL`: the fan-out queue (needed when the config says `fanout: sqs`). */
 export function queueUrl(): string {
-  return required('SCRAPE_CHECK_QUEUE_URL', 'the fan-out SQS queue URL (the config says fanout: sqs)');
+  return required(
+    'SCRAPE_CHECK_QUEUE_URL',
+    'the fan-out SQS queue URL (the config says fanout: sqs)',
+  );
 }
 
 /**

@@ -73,7 +73,7 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  return `${typeof value} ${String(value)}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -128,7 +128,7 @@ function problemsFromIssues(
 function ignoredKeyWarnings(at: Located, data: Record<string, unknown>): string[] {
   const warnings: string[] = [];
   const warn = (path: PropertyKey[], why: string): void => {
-    warnings.push(formatProblem(problemAt(at, path, `${why}`, true)));
+    warnings.push(formatProblem(problemAt(at, path, why, true)));
   };
   const check = (obj: unknown, keys: readonly string[], path: PropertyKey[]): void => {
     if (obj === null || typeof obj !== 'object') return;

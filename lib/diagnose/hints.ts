@@ -62,13 +62,17 @@ export function hintFor(ctx: HintContext): string | null {
       }
       return null;
     case 'tls_handshake_failed':
-      if (/server gave HTTP response to HTTPS client/i.test(body)) return 'The port speaks plain HTTP: set scheme: http.';
+      if (/server gave HTTP response to HTTPS client/i.test(body))
+        return 'The port speaks plain HTTP: set scheme: http.';
       return null;
     case 'http_forbidden':
       if (/system:anonymous/.test(body)) {
         return 'The server saw no credentials (user system:anonymous): no token was sent, or kube-scheduler/kube-controller-manager runs without --authentication-kubeconfig and --authorization-kubeconfig, so it cannot check tokens.';
       }
-      if (/resource=nodes, subresource=(metrics|proxy)/.test(body) || (p === KUBELET_PORT && /Forbidden/i.test(body))) {
+      if (
+        /resource=nodes, subresource=(metrics|proxy)/.test(body) ||
+        (p === KUBELET_PORT && /Forbidden/i.test(body))
+      ) {
         const user = /user=([^,]+)/.exec(body)?.[1];
         return `The kubelet's authorizer refused ${user ?? 'the token'}: ${NODES_METRICS_RULE}`;
       }
@@ -96,7 +100,8 @@ export function hintFor(ctx: HintContext): string | null {
       if (isIP(host) && dns.length > 0) {
         return `The target is an IP address and the certificate has no matching IP SAN: connect by a name it holds, or set tls_config.server_name: ${dns[0]!} (it holds ${names.join(', ')}).`;
       }
-      if (dns.length > 0) return `The certificate holds ${names.join(', ')}: set tls_config.server_name to one of those, or use it as the target.`;
+      if (dns.length > 0)
+        return `The certificate holds ${names.join(', ')}: set tls_config.server_name to one of those, or use it as the target.`;
       return null;
     }
     default:

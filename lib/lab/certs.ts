@@ -56,7 +56,7 @@ async function keyPem(keys: CryptoKeyPair): Promise<string> {
 }
 
 async function newKeys(): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  return await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
 }
 
 /** Makes a CA certificate (self-signed, or an intermediate when `issuer` is given). */

@@ -29,7 +29,9 @@ export async function runLab(cases: readonly LabCase[] = LAB_CASES): Promise<Lab
     const report = await runChecks(parsed.config, { concurrency: cases.length });
     const mismatches = cases.flatMap((c) => {
       const result = report.results.find((r) => r.job === c.job);
-      return result?.reason === c.expect ? [] : [{ job: c.job, expected: c.expect, got: result?.reason ?? 'no result' }];
+      return result?.reason === c.expect
+        ? []
+        : [{ job: c.job, expected: c.expect, got: result?.reason ?? 'no result' }];
     });
     return { report, mismatches, secrets: lab.secrets };
   } finally {
@@ -38,8 +40,15 @@ export async function runLab(cases: readonly LabCase[] = LAB_CASES): Promise<Lab
 }
 
 export async function labCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
-  if (positionals.length > 0) throw new UsageError(`scrape-check lab takes no arguments, got ${JSON.stringify(positionals[0])}`);
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  if (positionals.length > 0)
+    throw new UsageError(
+      `scrape-check lab takes no arguments, got ${JSON.stringify(positionals[0])}`,
+    );
   const run = await runLab();
   if (values.json) {
     io.stdout.write(`${JSON.stringify(run.report, null, 2)}\n`);
@@ -48,7 +57,9 @@ export async function labCommand(args: string[], io: Io, env: NodeJS.ProcessEnv)
     io.stdout.write(
       `scrape-check lab: ${LAB_CASES.length} endpoints on 127.0.0.1, each reproducing a breakage Prometheus users meet\n\n`,
     );
-    io.stdout.write(renderTable(run.report, { color, width: io.stdout.isTTY ? (io.stdout.columns ?? 100) : 0 }));
+    io.stdout.write(
+      renderTable(run.report, { color, width: io.stdout.isTTY ? (io.stdout.columns ?? 100) : 0 }),
+    );
     io.stdout.write(
       run.mismatches.length === 0
         ? `\nthe lab works: every case gave the reason it reproduces (${run.report.summary.ok} pass as they should, ${run.report.summary.failed} fail as they should)\n`

@@ -28,7 +28,17 @@ const TEXT_FORMAT = 'text/plain; version=0.0.4; charset=utf-8';
 
 function status(res: ServerResponse, code: number, reason: string, message: string): void {
   res.writeHead(code, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }));
+  res.end(
+    JSON.stringify({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      code,
+    }),
+  );
 }
 
 function handler(behaviour: LabBehaviour, goodToken: string) {
@@ -40,19 +50,34 @@ function handler(behaviour: LabBehaviour, goodToken: string) {
     switch (behaviour) {
       case 'metrics': {
         const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
-        res.writeHead(200, { 'content-type': TEXT_FORMAT, ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+        res.writeHead(200, {
+          'content-type': TEXT_FORMAT,
+          ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+        });
         res.end(gzip ? gzipSync(LAB_METRICS) : LAB_METRICS);
         return;
       }
       case 'forbidden-rbac':
-        status(res, 403, 'Forbidden', 'forbidden: User "system:serviceaccount:monitoring:prometheus" cannot get path "/metrics"');
+        status(
+          res,
+          403,
+          'Forbidden',
+          'forbidden: User "system:serviceaccount:monitoring:prometheus" cannot get path "/metrics"',
+        );
         return;
       case 'forbidden-anonymous':
-        status(res, 403, 'Forbidden', 'forbidden: User "system:anonymous" cannot get path "/metrics"');
+        status(
+          res,
+          403,
+          'Forbidden',
+          'forbidden: User "system:anonymous" cannot get path "/metrics"',
+        );
         return;
       case 'slow': {
         const timer = setTimeout(() => res.end(LAB_METRICS), 30_000);
-        res.on('close', () => clearTimeout(timer));
+        res.on('close', () => {
+          clearTimeout(timer);
+        });
         return;
       }
       case 'huge': {
@@ -63,7 +88,9 @@ function handler(behaviour: LabBehaviour, goodToken: string) {
       }
       case 'malformed':
         res.writeHead(200, { 'content-type': TEXT_FORMAT });
-        res.end('# TYPE apiserver_request_total counter\napiserver_request_total{code="200" 1523\n');
+        res.end(
+          '# TYPE apiserver_request_total counter\napiserver_request_total{code="200" 1523\n',
+        );
         return;
       case 'html':
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -110,9 +137,17 @@ export async function startLab(cases: readonly LabCase[]): Promise<Lab> {
     const local = { dns: ['localhost'], ips: ['127.0.0.1'] };
     const certs: Record<Exclude<LabCert, 'none'>, Issued> = {
       good: await makeLeaf(ca, { commonName: 'kube-apiserver', ...local }),
-      expired: await makeLeaf(ca, { commonName: 'etcd', ...local, notBefore: daysFromNow(-365), notAfter: daysFromNow(-1) }),
+      expired: await makeLeaf(ca, {
+        commonName: 'etcd',
+        ...local,
+        notBefore: daysFromNow(-365),
+        notAfter: daysFromNow(-1),
+      }),
       'rogue-ca': await makeLeaf(rogue, { commonName: 'kube-controller-manager', ...local }),
-      'wrong-name': await makeLeaf(ca, { commonName: 'kube-scheduler', dns: ['kube-scheduler.kube-system.svc'] }),
+      'wrong-name': await makeLeaf(ca, {
+        commonName: 'kube-scheduler',
+        dns: ['kube-scheduler.kube-system.svc'],
+      }),
       'cn-only': await makeLeaf(ca, { commonName: 'localhost', noSan: true }),
     };
     const goodToken = `lab-${randomBytes(24).toString('base64url')}`;
@@ -130,7 +165,9 @@ export async function startLab(cases: readonly LabCase[]): Promise<Lab> {
           {
             cert: cert.certPem,
             key: cert.keyPem,
-            ...(c.server.mtls ? { requestCert: true, rejectUnauthorized: true, ca: ca.certPem } : {}),
+            ...(c.server.mtls
+              ? { requestCert: true, rejectUnauthorized: true, ca: ca.certPem }
+              : {}),
           },
           handler(c.server.behaviour, goodToken),
         );
@@ -139,22 +176,37 @@ export async function startLab(cases: readonly LabCase[]): Promise<Lab> {
         port = await listen(server);
       }
       const extra = { ...(c.config ?? {}) } as Record<string, unknown>;
-      const tls = { ca_file: 'ca.pem', ...((extra.tls_config as Record<string, unknown> | undefined) ?? {}) };
+      const tls = {
+        ca_file: 'ca.pem',
+        ...((extra.tls_config as Record<string, unknown> | undefined) ?? {}),
+      };
       delete extra.tls_config;
       const scheme = (extra.scheme as string | undefined) ?? 'https';
       jobs.push({
         job_name: c.job,
         scheme,
-        static_configs: [{ targets: [`${c.byName ? 'localhost' : '127.0.0.1'}:${port}`], labels: { lab_case: c.title } }],
+        static_configs: [
+          {
+            targets: [`${c.byName ? 'localhost' : '127.0.0.1'}:${port}`],
+            labels: { lab_case: c.title },
+          },
+        ],
         ...(scheme === 'https' ? { tls_config: tls } : {}),
-        ...(c.token && c.token !== 'none' ? { authorization: { credentials_file: c.token === 'good' ? 'token' : 'token-expired' } } : {}),
+        ...(c.token && c.token !== 'none'
+          ? { authorization: { credentials_file: c.token === 'good' ? 'token' : 'token-expired' } }
+          : {}),
         ...extra,
       });
     }
     const configText = stringify({ global: { scrape_timeout: '3s' }, scrape_configs: jobs });
     await writeFile(join(dir, 'scrape-check.yaml'), configText);
     const keys = Object.values(certs).map((c) => c.keyPem);
-    return { dir, configText, secrets: [goodToken, expiredToken, ...keys, ca.keyPem, rogue.keyPem], close };
+    return {
+      dir,
+      configText,
+      secrets: [goodToken, expiredToken, ...keys, ca.keyPem, rogue.keyPem],
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

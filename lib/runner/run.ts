@@ -50,7 +50,15 @@ function forwardTest(patterns: readonly RegExp[]): ((name: string) => boolean) |
 
 function summarize(results: CheckResult[], durationMs: number): RunReport {
   const ok = results.filter((r) => r.ok).length;
-  return { summary: { total: results.length, ok, failed: results.length - ok, durationMs: Math.round(durationMs) }, results };
+  return {
+    summary: {
+      total: results.length,
+      ok,
+      failed: results.length - ok,
+      durationMs: Math.round(durationMs),
+    },
+    results,
+  };
 }
 
 function failedResult(f: PlannedFailure, timeoutMs: number): CheckResult {
@@ -70,7 +78,14 @@ function failedResult(f: PlannedFailure, timeoutMs: number): CheckResult {
     format: null,
     tls: null,
     token: f.token,
-    limits: { bodyBytes: 0, bodySizeLimit: 0, samples: 0, sampleLimit: 0, durationMs: 0, scrapeTimeoutMs: timeoutMs },
+    limits: {
+      bodyBytes: 0,
+      bodySizeLimit: 0,
+      samples: 0,
+      sampleLimit: 0,
+      durationMs: 0,
+      scrapeTimeoutMs: timeoutMs,
+    },
     warnings: [],
   };
 }
@@ -79,7 +94,10 @@ function failedResult(f: PlannedFailure, timeoutMs: number): CheckResult {
  * A bug in scrape-check on one target must not stop the others or pass for a network fault: it
  * becomes that check's `internal_error`, with the error in the diagnosis.
  */
-async function scrapeOrReport(request: ScrapeRequest, options: Parameters<typeof scrape>[1]): Promise<Awaited<ReturnType<typeof scrape>>> {
+async function scrapeOrReport(
+  request: ScrapeRequest,
+  options: Parameters<typeof scrape>[1],
+): Promise<Awaited<ReturnType<typeof scrape>>> {
   try {
     return await scrape(request, options);
   } catch (error) {
@@ -107,7 +125,9 @@ export async function runChecks(config: Config, options: RunOptions = {}): Promi
   const version = options.prometheusVersion ?? config.compat.prometheus;
   const warn = options.warn ?? (() => undefined);
   const sinks = options.sinks ?? [];
-  const forward = forwardTest(options.forward ?? (config.sinks.remote_write?.forward ?? []).map((p) => new RegExp(p)));
+  const forward = forwardTest(
+    options.forward ?? (config.sinks.remote_write?.forward ?? []).map((p) => new RegExp(p)),
+  );
   const results: CheckResult[] = [];
   let total = 0;
   const deliver = (result: CheckResult, forwarded: Sample[]): void => {
@@ -117,16 +137,19 @@ export async function runChecks(config: Config, options: RunOptions = {}): Promi
       try {
         sink.write({ result, forwarded });
       } catch (error) {
-        warn(`sink ${sink.name} could not take the result of ${result.job} ${result.instance}: ${(error as Error).message}`);
+        warn(
+          `sink ${sink.name} could not take the result of ${result.job} ${result.instance}: ${(error as Error).message}`,
+        );
       }
     }
   };
   try {
     const staticRequests = planStaticJobs(config, selected.selection.jobs, version);
-    const clusterPlan = await planClusters(config, selected.selection.clusters, version);
+    const clusterPlan = await planClusters(config, selected.selection.clusters);
     const requests: ScrapeRequest[] = [...staticRequests, ...clusterPlan.requests];
     total = requests.length + clusterPlan.failures.length;
-    for (const f of clusterPlan.failures) deliver(failedResult(f, config.global.scrape_timeout), []);
+    for (const f of clusterPlan.failures)
+      deliver(failedResult(f, config.global.scrape_timeout), []);
     const limit = pLimit(Math.max(1, options.concurrency ?? 32));
     const order = new Map<CheckResult, number>();
     await Promise.all(

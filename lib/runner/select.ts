@@ -17,11 +17,18 @@ export type SelectionResult = { ok: true; selection: Selection } | { ok: false; 
  * `names` match a scrape job, a cluster (all its targets), a preset in every cluster
  * (`apiserver`), or `cluster/preset`; `clusters` match cluster names only.
  */
-export function selectChecks(config: Config, names: readonly string[] = [], clusters: readonly string[] = []): SelectionResult {
+export function selectChecks(
+  config: Config,
+  names: readonly string[] = [],
+  clusters: readonly string[] = [],
+): SelectionResult {
   if (names.length === 0 && clusters.length === 0) {
     return {
       ok: true,
-      selection: { jobs: config.scrape_configs, clusters: config.clusters.map((c) => ({ cluster: c, presets: c.targets })) },
+      selection: {
+        jobs: config.scrape_configs,
+        clusters: config.clusters.map((c) => ({ cluster: c, presets: c.targets })),
+      },
     };
   }
   const jobs = new Set<ScrapeConfig>();
@@ -49,7 +56,10 @@ export function selectChecks(config: Config, names: readonly string[] = [], clus
           matched = true;
         }
       } else if (preset === undefined && (c.targets as readonly string[]).includes(name)) {
-        pick(c, c.targets.filter((t) => t === name));
+        pick(
+          c,
+          c.targets.filter((t) => t === name),
+        );
         matched = true;
       }
     }
@@ -61,7 +71,10 @@ export function selectChecks(config: Config, names: readonly string[] = [], clus
     else unknown.push(name);
   }
   if (unknown.length > 0) {
-    const known = [...config.scrape_configs.map((j) => j.job_name), ...config.clusters.map((c) => c.name)];
+    const known = [
+      ...config.scrape_configs.map((j) => j.job_name),
+      ...config.clusters.map((c) => c.name),
+    ];
     return {
       ok: false,
       message: `no job or cluster named ${unknown.map((u) => JSON.stringify(u)).join(', ')} (known: ${known.join(', ') || 'none'})`,
@@ -71,7 +84,10 @@ export function selectChecks(config: Config, names: readonly string[] = [], clus
     ok: true,
     selection: {
       jobs: config.scrape_configs.filter((j) => jobs.has(j)),
-      clusters: [...picked].map(([cluster, presets]) => ({ cluster, presets: cluster.targets.filter((t) => presets.has(t)) })),
+      clusters: [...picked].map(([cluster, presets]) => ({
+        cluster,
+        presets: cluster.targets.filter((t) => presets.has(t)),
+      })),
     },
   };
 }

@@ -30,7 +30,7 @@ export interface ClassifyContext {
 
 function describeError(error: unknown): string {
   const err = error as NodeJS.ErrnoException;
-  return err.code ? `${err.code}: ${err.message}` : String(err.message);
+  return err.code ? `${err.code}: ${err.message}` : err.message;
 }
 
 /** Finds the innermost error with a code: undici wraps socket errors in its own. */

@@ -37,7 +37,8 @@ export function watchLabelLimits(
       // found is the one Prometheus reports.
       const labels: [string, string][] = [['__name__', name], ...target];
       sample.forEachLabel((labelName, value) => {
-        if (value !== '') labels.push([targetNames.has(labelName) ? `exported_${labelName}` : labelName, value]);
+        if (value !== '')
+          labels.push([targetNames.has(labelName) ? `exported_${labelName}` : labelName, value]);
       });
       labels.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       let violation: string | null = null;

@@ -220,7 +220,12 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
 
 /** Errors our own code throws (a TypeError from a bug) are not the target's fault: let them out. */
 function isBug(error: unknown): boolean {
-  return error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError || error instanceof SyntaxError;
+  return (
+    error instanceof TypeError ||
+    error instanceof RangeError ||
+    error instanceof ReferenceError ||
+    error instanceof SyntaxError
+  );
 }
 
 function recordConnection(

@@ -90,8 +90,9 @@ export function goHostnameError(cert: X509Certificate, host: string): string | n
 function peerChain(socket: TLSSocket): X509Certificate[] {
   const chain: X509Certificate[] = [];
   const seen = new Set<string>();
-  let cert: PeerCertificate | undefined = socket.getPeerCertificate(true);
-  while (cert?.raw) {
+  // Node returns an empty object, not null, when there is no certificate.
+  let cert = socket.getPeerCertificate(true) as PeerCertificate | undefined;
+  while (cert && 'raw' in cert) {
     const fp = cert.fingerprint256;
     if (seen.has(fp)) break;
     seen.add(fp);

@@ -6,7 +6,7 @@
 import type { ClusterConfig, Config } from '#lib/config/index.ts';
 import type { Reason } from '#lib/result/reasons.ts';
 import type { CheckResult, TokenInfo } from '#lib/result/types.ts';
-import { DEFAULT_SCRAPE_PROTOCOLS, type PrometheusVersion } from '#lib/scrape/protocol.ts';
+import { DEFAULT_SCRAPE_PROTOCOLS } from '#lib/scrape/protocol.ts';
 import type { ScrapeRequest } from '#lib/scrape/types.ts';
 
 /** A target that could not even be attempted (no credentials, no token): still a verdict. */
@@ -39,10 +39,8 @@ const NONE: ClusterPlans = {
 export async function planClusters(
   config: Config,
   selected: readonly { cluster: ClusterConfig; presets: ClusterConfig['targets'] }[],
-  version: PrometheusVersion,
 ): Promise<ClusterPlans> {
   if (selected.length === 0) return NONE;
-  void version;
   const { planCluster } = await import('./cluster.ts');
   const g = config.global;
   const plans = await Promise.all(
@@ -76,7 +74,10 @@ export async function planClusters(
     },
     async review(request, result) {
       const plan = byRequest.get(request);
-      const warning = plan && 'review' in plan && typeof plan.review === 'function' ? await (plan.review as (r: ScrapeRequest) => Promise<string | null>)(request) : null;
+      const warning =
+        plan && 'review' in plan && typeof plan.review === 'function'
+          ? await plan.review(request)
+          : null;
       if (warning) result.warnings.push(warning);
     },
   };

@@ -23,7 +23,9 @@ export function tlsSettings(tls: TlsConfig | undefined): TlsSettings {
 }
 
 /** The job's credentials: `authorization`, the older `bearer_token(_file)`, or `basic_auth`. */
-export function authSettings(job: Pick<ScrapeConfig, 'authorization' | 'bearer_token' | 'bearer_token_file' | 'basic_auth'>): AuthSettings | null {
+export function authSettings(
+  job: Pick<ScrapeConfig, 'authorization' | 'bearer_token' | 'bearer_token_file' | 'basic_auth'>,
+): AuthSettings | null {
   if (job.authorization) {
     const a = job.authorization;
     const out: AuthSettings = { type: 'bearer', scheme: a.type ?? 'Bearer' };
@@ -32,7 +34,8 @@ export function authSettings(job: Pick<ScrapeConfig, 'authorization' | 'bearer_t
     return out;
   }
   if (job.bearer_token !== undefined) return { type: 'bearer', credentials: job.bearer_token };
-  if (job.bearer_token_file !== undefined) return { type: 'bearer', credentialsFile: job.bearer_token_file };
+  if (job.bearer_token_file !== undefined)
+    return { type: 'bearer', credentialsFile: job.bearer_token_file };
   if (job.basic_auth) {
     const b = job.basic_auth;
     const out: AuthSettings = { type: 'basic', username: b.username ?? '' };
@@ -56,7 +59,11 @@ function withDefaultPort(target: string, scheme: 'http' | 'https'): string {
 }
 
 /** Plans every static target of the given jobs. */
-export function planStaticJobs(config: Config, jobs: readonly ScrapeConfig[], version: PrometheusVersion): ScrapeRequest[] {
+export function planStaticJobs(
+  config: Config,
+  jobs: readonly ScrapeConfig[],
+  version: PrometheusVersion,
+): ScrapeRequest[] {
   const requests: ScrapeRequest[] = [];
   const g = config.global;
   for (const job of jobs) {
@@ -67,7 +74,9 @@ export function planStaticJobs(config: Config, jobs: readonly ScrapeConfig[], ve
       warnings.push('tls_config is set but scheme is http: the TLS settings are not used');
     }
     if (auth && job.scheme === 'http') {
-      warnings.push('credentials are sent over plain HTTP (scheme: http): anyone on the path can read them');
+      warnings.push(
+        'credentials are sent over plain HTTP (scheme: http): anyone on the path can read them',
+      );
     }
     for (const group of job.static_configs) {
       for (const target of group.targets) {
@@ -97,7 +106,15 @@ export function planStaticJobs(config: Config, jobs: readonly ScrapeConfig[], ve
           fallbackScrapeProtocol: job.fallback_scrape_protocol ?? null,
           followRedirects: job.follow_redirects,
           enableCompression: job.enable_compression,
-          token: auth?.type === 'bearer' ? { source: auth.credentialsFile !== undefined ? 'file' : 'inline', sub: null, aud: [], exp: null } : null,
+          token:
+            auth?.type === 'bearer'
+              ? {
+                  source: auth.credentialsFile !== undefined ? 'file' : 'inline',
+                  sub: null,
+                  aud: [],
+                  exp: null,
+                }
+              : null,
           warnings: [...warnings],
         });
       }

@@ -33,10 +33,11 @@ describe('scrape-check run', () => {
       res.end(METRICS);
     });
     files = await tempFiles({
-      'token': SECRET,
+      token: SECRET,
       'pass.yaml': `scrape_configs:\n  - job_name: node\n    authorization: {credentials_file: token}\n    static_configs: [{targets: ["${healthy.address}"]}]\n`,
       'mixed.yaml': `scrape_configs:\n  - job_name: node\n    authorization: {credentials_file: token}\n    static_configs: [{targets: ["${healthy.address}"]}]\n  - job_name: anonymous\n    static_configs: [{targets: ["${healthy.address}"]}]\n`,
-      'bad.yaml': 'scrape_configs:\n  - job_name: etcd\n    static_configs: [{targets: ["a:1"]}]\n    tls_config:\n      ca_file: 12\n',
+      'bad.yaml':
+        'scrape_configs:\n  - job_name: etcd\n    static_configs: [{targets: ["a:1"]}]\n    tls_config:\n      ca_file: 12\n',
       'empty.yaml': '',
     });
   });
@@ -48,11 +49,32 @@ describe('scrape-check run', () => {
   test('exit 0 and the JSON document when every check passes', async () => {
     const { code, out, err } = await run(['run', '--config', files.path('pass.yaml'), '--json']);
     assert.equal(code, 0, err);
-    const doc = JSON.parse(out) as { summary: Record<string, number>; results: Record<string, unknown>[] };
+    const doc = JSON.parse(out) as {
+      summary: Record<string, number>;
+      results: Record<string, unknown>[];
+    };
     assert.deepEqual(Object.keys(doc), ['summary', 'results']);
     assert.deepEqual(Object.keys(doc.summary), ['total', 'ok', 'failed', 'durationMs']);
     const [result] = doc.results;
-    for (const key of ['job', 'cluster', 'instance', 'url', 'ok', 'reason', 'diagnosis', 'httpStatus', 'durationMs', 'phases', 'bytes', 'series', 'format', 'tls', 'token', 'limits', 'warnings']) {
+    for (const key of [
+      'job',
+      'cluster',
+      'instance',
+      'url',
+      'ok',
+      'reason',
+      'diagnosis',
+      'httpStatus',
+      'durationMs',
+      'phases',
+      'bytes',
+      'series',
+      'format',
+      'tls',
+      'token',
+      'limits',
+      'warnings',
+    ]) {
       assert.ok(key in result!, `result has ${key}`);
     }
     assert.equal(result!.reason, 'ok');
@@ -73,7 +95,14 @@ describe('scrape-check run', () => {
   });
 
   test('--job runs only the named job', async () => {
-    const { code, out } = await run(['run', '--config', files.path('mixed.yaml'), '--job', 'node', '--json']);
+    const { code, out } = await run([
+      'run',
+      '--config',
+      files.path('mixed.yaml'),
+      '--job',
+      'node',
+      '--json',
+    ]);
     assert.equal(code, 0);
     assert.equal((JSON.parse(out) as { summary: { total: number } }).summary.total, 1);
   });
@@ -82,7 +111,10 @@ describe('scrape-check run', () => {
     const { code, out, err } = await run(['run', '--config', files.path('bad.yaml'), '--json']);
     assert.equal(code, 2);
     assert.equal(out, '');
-    assert.equal(err, `scrape-check: ${files.path('bad.yaml')}:5:16: scrape_configs[0].tls_config.ca_file: expected string, got number 12\n`);
+    assert.equal(
+      err,
+      `scrape-check: ${files.path('bad.yaml')}:5:16: scrape_configs[0].tls_config.ca_file: expected string, got number 12\n`,
+    );
   });
 
   test('exit 2 for an empty config: a monitor that checks nothing must not pass', async () => {
@@ -95,9 +127,18 @@ describe('scrape-check run', () => {
   test('exit 2 for bad usage', async () => {
     const table: [string[], RegExp][] = [
       [['run', '--bogus'], /Unknown option '--bogus'/],
-      [['run', '--concurrency', 'many', '--config', files.path('pass.yaml')], /--concurrency takes a whole number/],
-      [['run', '--prometheus-version', '4', '--config', files.path('pass.yaml')], /--prometheus-version takes 2 or 3/],
-      [['run', '--config', files.path('pass.yaml'), '--job', 'nope'], /no job or cluster named "nope" \(known: node\)/],
+      [
+        ['run', '--concurrency', 'many', '--config', files.path('pass.yaml')],
+        /--concurrency takes a whole number/,
+      ],
+      [
+        ['run', '--prometheus-version', '4', '--config', files.path('pass.yaml')],
+        /--prometheus-version takes 2 or 3/,
+      ],
+      [
+        ['run', '--config', files.path('pass.yaml'), '--job', 'nope'],
+        /no job or cluster named "nope" \(known: node\)/,
+      ],
       [['run', '--config', files.path('missing.yaml')], /missing\.yaml: no such file/],
       [['frobnicate'], /unknown command "frobnicate"/],
       [[], /usage:/],
@@ -111,7 +152,9 @@ describe('scrape-check run', () => {
   });
 
   test('the bin runs under npx from the checkout', () => {
-    const child = spawnSync(process.execPath, ['bin/scrape-check.js', '--version'], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['bin/scrape-check.js', '--version'], {
+      encoding: 'utf8',
+    });
     assert.equal(child.status, 0, child.stderr);
     assert.match(child.stdout, /^scrape-check\/\d+\.\d+\.\d+\n$/);
   });

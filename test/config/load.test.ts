@@ -11,11 +11,12 @@ import { tempFiles } from '../helpers/servers.ts';
 
 function problems(text: string): string[] {
   const result = parseConfig(text, 'scrape-check.yaml', '/etc/scrape-check');
-  assert.equal(result.ok, false, 'expected the config to be refused');
-  return result.ok ? [] : result.message.split('\n');
+  if (result.ok) assert.fail('expected the config to be refused');
+  return result.message.split('\n');
 }
 
-const JOB = 'scrape_configs:\n  - job_name: etcd\n    static_configs: [{targets: ["127.0.0.1:2379"]}]\n';
+const JOB =
+  'scrape_configs:\n  - job_name: etcd\n    static_configs: [{targets: ["127.0.0.1:2379"]}]\n';
 
 test('mistakes name the file, line, column, key path and what is wrong', () => {
   const table: [string, string][] = [
@@ -23,7 +24,10 @@ test('mistakes name the file, line, column, key path and what is wrong', () => {
       `${JOB}    tls_config:\n      ca_file: 12\n`,
       'scrape-check.yaml:5:16: scrape_configs[0].tls_config.ca_file: expected string, got number 12',
     ],
-    [`${JOB}    scheme: ftp\n`, 'scrape-check.yaml:4:13: scrape_configs[0].scheme: expected one of "http", "https", got the string "ftp"'],
+    [
+      `${JOB}    scheme: ftp\n`,
+      'scrape-check.yaml:4:13: scrape_configs[0].scheme: expected one of "http", "https", got the string "ftp"',
+    ],
     [
       `${JOB}    scrape_timeout: 1q\n`,
       'scrape-check.yaml:4:21: scrape_configs[0].scrape_timeout: "1q" is not a Prometheus duration (use units y, w, d, h, m, s, ms in that order, e.g. 1m30s)',
@@ -58,19 +62,37 @@ test('mistakes name the file, line, column, key path and what is wrong', () => {
     ],
     [
       `${JOB}    tls_config: {cert_file: c.pem}\n`,
-      'scrape-check.yaml:4:17: scrape_configs[0].tls_config: a client certificate needs both a certificate (cert or cert_file) and its key (key or key_file)',
+      'scrape-check.yaml:4:17: scrape_configs[0].tls_config.key_file: a client certificate needs both a certificate (cert or cert_file) and its key (key or key_file)',
     ],
-    ['scrape_configs: [\n', 'scrape-check.yaml:2:1: Flow sequence in block collection must be sufficiently indented and end with a ]'],
-    ['- a\n- b\n', 'scrape-check.yaml:1:1: expected a mapping at the top (global, scrape_configs, clusters, …), got a list'],
-    ['scrape_configs:\n  - job_name: a\n    job_name: b\n', 'scrape-check.yaml:3:5: Map keys must be unique'],
+    [
+      'scrape_configs: [\n',
+      'scrape-check.yaml:2:1: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ],
+    [
+      '- a\n- b\n',
+      'scrape-check.yaml:1:1: expected a mapping at the top (global, scrape_configs, clusters, …), got a list',
+    ],
+    [
+      'scrape_configs:\n  - job_name: a\n    job_name: b\n',
+      'scrape-check.yaml:3:5: Map keys must be unique',
+    ],
   ];
   for (const [text, expected] of table) assert.deepEqual(problems(text), [expected], text);
 });
 
 test('a configuration with nothing to check is refused', () => {
-  assert.match(problems('')[0]!, /^scrape-check\.yaml: the configuration has no check in it \(the file is empty\)/);
-  assert.match(problems('global: {scrape_timeout: 5s}\n')[0]!, /no static_configs targets and no clusters/);
-  assert.match(problems('scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs: [{role: node}]\n')[0]!, /has no check in it/);
+  assert.match(
+    problems('')[0]!,
+    /^scrape-check\.yaml: the configuration has no check in it \(the file is empty\)/,
+  );
+  assert.match(
+    problems('global: {scrape_timeout: 5s}\n')[0]!,
+    /no static_configs targets and no clusters/,
+  );
+  assert.match(
+    problems('scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs: [{role: node}]\n')[0]!,
+    /has no check in it/,
+  );
 });
 
 test('Prometheus keys scrape-check does not act on are warnings that name them', () => {
@@ -79,7 +101,6 @@ test('Prometheus keys scrape-check does not act on are warnings that name them',
     'prometheus.yml',
   );
   assert.ok(result.ok);
-  if (!result.ok) return;
   assert.deepEqual(result.warnings, [
     'prometheus.yml:3:1: rule_files: a Prometheus setting that scrape-check does not act on: it does not change whether a scrape works',
     'prometheus.yml:2:3: global.evaluation_interval: a Prometheus setting that scrape-check does not act on: it does not change whether a scrape works',
@@ -95,7 +116,6 @@ test('defaults and *_file paths resolve as Prometheus resolves them', () => {
     '/etc/scrape-check',
   );
   assert.ok(result.ok);
-  if (!result.ok) return;
   const job = result.config.scrape_configs[0]!;
   assert.equal(job.tls_config?.ca_file, '/etc/scrape-check/certs/ca.pem');
   assert.equal(job.bearer_token_file, '/var/run/token');
@@ -106,9 +126,15 @@ test('defaults and *_file paths resolve as Prometheus resolves them', () => {
 });
 
 test('JSON configs get line and column too', () => {
-  const result = parseConfig('{\n  "scrape_configs": [{"job_name": "x", "static_configs": [{"targets": ["a:1"]}], "scheme": 1}]\n}', 'c.json');
-  assert.equal(result.ok, false);
-  if (!result.ok) assert.equal(result.message, 'c.json:2:92: scrape_configs[0].scheme: expected one of "http", "https", got number 1');
+  const result = parseConfig(
+    '{\n  "scrape_configs": [{"job_name": "x", "static_configs": [{"targets": ["a:1"]}], "scheme": 1}]\n}',
+    'c.json',
+  );
+  if (result.ok) assert.fail('expected the config to be refused');
+  assert.equal(
+    result.message,
+    'c.json:2:92: scrape_configs[0].scheme: expected one of "http", "https", got number 1',
+  );
 });
 
 let dir: Awaited<ReturnType<typeof tempFiles>>;
@@ -120,8 +146,15 @@ after(() => dir.cleanup());
 
 test('missing files and directories are problems, not crashes', async () => {
   const missing = await loadConfigFile(dir.path('nope.yaml'));
-  assert.ok(!missing.ok && missing.message.endsWith('nope.yaml: no such file (pass --config FILE, or create scrape-check.yaml here)'));
+  assert.ok(
+    !missing.ok &&
+      missing.message.endsWith(
+        'nope.yaml: no such file (pass --config FILE, or create scrape-check.yaml here)',
+      ),
+  );
   const folder = await loadConfigFile(dir.path('a-directory'));
-  assert.ok(!folder.ok && folder.message.endsWith('a-directory: is a directory, not a configuration file'));
+  assert.ok(
+    !folder.ok && folder.message.endsWith('a-directory: is a directory, not a configuration file'),
+  );
   assert.ok((await loadConfigFile(dir.path('ok.yaml'))).ok);
 });

@@ -31,7 +31,8 @@ export function assertNoSecrets(texts: readonly string[], secrets: readonly stri
     if (secret.length < 4) continue;
     const probes = [secret];
     // A PEM key leaks just as well in pieces: look for its base64 body lines too.
-    if (secret.includes('-----BEGIN')) probes.push(...secret.split('\n').filter((l) => l.length > 40));
+    if (secret.includes('-----BEGIN'))
+      probes.push(...secret.split('\n').filter((l) => l.length > 40));
     for (const text of texts) {
       for (const probe of probes) {
         assert.ok(!text.includes(probe), `a secret leaked into output: …${probe.slice(0, 6)}…`);

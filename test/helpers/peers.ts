@@ -30,7 +30,11 @@ export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   return port;
 }
 
@@ -40,10 +44,16 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
-async function waitFor(ready: () => Promise<boolean>, child: ChildProcess, name: string, log: () => string): Promise<void> {
+async function waitFor(
+  ready: () => Promise<boolean>,
+  child: ChildProcess,
+  name: string,
+  log: () => string,
+): Promise<void> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}): ${log().slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited (${child.exitCode}): ${log().slice(-2000)}`);
     if (await ready().catch(() => false)) return;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -66,7 +76,13 @@ function tcpOpen(port: number): Promise<boolean> {
   });
 }
 
-async function startPeer(name: string, binary: string, args: (dir: string, port: number) => string[], files: Record<string, string>, ready?: (port: number) => Promise<boolean>): Promise<Peer> {
+async function startPeer(
+  name: string,
+  binary: string,
+  args: (dir: string, port: number) => string[],
+  files: Record<string, string>,
+  ready?: (port: number) => Promise<boolean>,
+): Promise<Peer> {
   const dir = await mkdtemp(join(tmpdir(), `scrape-check-${name}-`));
   for (const [file, content] of Object.entries(files)) await writeFile(join(dir, file), content);
   const port = await freePort();
@@ -74,7 +90,12 @@ async function startPeer(name: string, binary: string, args: (dir: string, port:
   let log = '';
   child.stdout.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  await waitFor(() => (ready ?? tcpOpen)(port), child, name, () => log);
+  await waitFor(
+    () => (ready ?? tcpOpen)(port),
+    child,
+    name,
+    () => log,
+  );
   return {
     port,
     dir,
@@ -92,11 +113,23 @@ async function startPeer(name: string, binary: string, args: (dir: string, port:
 export interface RunningPrometheus extends Peer {
   url: string;
   query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
-  targets(): Promise<{ labels: Record<string, string>; scrapePool: string; health: string; lastError: string; lastScrape: string }[]>;
+  targets(): Promise<
+    {
+      labels: Record<string, string>;
+      scrapePool: string;
+      health: string;
+      lastError: string;
+      lastScrape: string;
+    }[]
+  >;
 }
 
 /** Debian's Prometheus with `config` (YAML; files it names are written into its folder first). */
-export async function startPrometheus(config = 'global: {}\n', files: Record<string, string> = {}, extraArgs: string[] = []): Promise<RunningPrometheus> {
+export async function startPrometheus(
+  config = 'global: {}\n',
+  files: Record<string, string> = {},
+  extraArgs: string[] = [],
+): Promise<RunningPrometheus> {
   const peer = await startPeer(
     'prometheus',
     BINARIES.prometheus,
@@ -115,7 +148,9 @@ export async function startPrometheus(config = 'global: {}\n', files: Record<str
     ...peer,
     url,
     async query(expr) {
-      const body = (await (await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()) as {
+      const body = (await (
+        await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`)
+      ).json()) as {
         status: string;
         data: { result: { metric: Record<string, string>; value: [number, string] }[] };
       };
@@ -124,7 +159,15 @@ export async function startPrometheus(config = 'global: {}\n', files: Record<str
     },
     async targets() {
       const body = (await (await fetch(`${url}/api/v1/targets`)).json()) as {
-        data: { activeTargets: { labels: Record<string, string>; scrapePool: string; health: string; lastError: string; lastScrape: string }[] };
+        data: {
+          activeTargets: {
+            labels: Record<string, string>;
+            scrapePool: string;
+            health: string;
+            lastError: string;
+            lastScrape: string;
+          }[];
+        };
       };
       return body.data.activeTargets;
     },
@@ -156,8 +199,13 @@ export async function startEtcd(pems: { ca: string; cert: string; key: string })
 }
 
 /** Debian's node_exporter with a web config: TLS, and basic auth for `users` (bcrypt hashes). */
-export function startNodeExporter(pems: { cert: string; key: string }, users: Record<string, string>): Promise<Peer> {
-  const webConfig = `tls_server_config:\n  cert_file: server.pem\n  key_file: server-key.pem\nbasic_auth_users:\n${Object.entries(users)
+export function startNodeExporter(
+  pems: { cert: string; key: string },
+  users: Record<string, string>,
+): Promise<Peer> {
+  const webConfig = `tls_server_config:\n  cert_file: server.pem\n  key_file: server-key.pem\nbasic_auth_users:\n${Object.entries(
+    users,
+  )
     .map(([user, hash]) => `  ${user}: '${hash}'`)
     .join('\n')}\n`;
   return startPeer(

@@ -2,9 +2,19 @@
  * Real servers on 127.0.0.1, port 0, started and stopped by the tests: HTTPS with certificates the
  * tests make, plain HTTP, and raw TCP for faults no HTTP server would commit.
  */
-import { createServer as createHttp, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttp,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttps, type ServerOptions } from 'node:https';
-import { createServer as createTcp, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import {
+  createServer as createTcp,
+  type AddressInfo,
+  type Server as TcpServer,
+  type Socket,
+} from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,7 +31,10 @@ export interface Running {
   close(): Promise<void>;
 }
 
-function track<S extends HttpServer | TcpServer>(server: S, requests: IncomingMessage['headers'][]): Promise<Running> {
+function track(
+  server: HttpServer | TcpServer,
+  requests: IncomingMessage['headers'][],
+): Promise<Running> {
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -95,7 +108,9 @@ for _ in range(4):
 print(s.getsockname()[1], flush=True)
 time.sleep(120)
 `;
-  const child: ChildProcess = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn('python3', ['-c', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (d: Buffer) => {
       resolve(Number(d.toString().trim()));
@@ -106,11 +121,18 @@ time.sleep(120)
 }
 
 /** A temporary folder with files in it; removed by `cleanup()`. */
-export async function tempFiles(files: Record<string, string>): Promise<{ dir: string; path(name: string): string; cleanup(): Promise<void> }> {
+export async function tempFiles(
+  files: Record<string, string>,
+): Promise<{ dir: string; path(name: string): string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'scrape-check-test-'));
   for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
-  return { dir, path: (name) => join(dir, name), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    path: (name) => join(dir, name),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
-export const METRICS = '# HELP up_total A counter.\n# TYPE up_total counter\nup_total{a="1"} 1\nup_total{a="2"} 2\n# TYPE temp gauge\ntemp 21.5\n';
+export const METRICS =
+  '# HELP up_total A counter.\n# TYPE up_total counter\nup_total{a="1"} 1\nup_total{a="2"} 2\n# TYPE temp gauge\ntemp 21.5\n';
 export const TEXT = 'text/plain; version=0.0.4; charset=utf-8';

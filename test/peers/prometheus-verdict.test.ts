@@ -13,62 +13,123 @@ import { makeCa, makeLeaf, type Issued } from '#lib/lab/certs.ts';
 import type { RunReport } from '#lib/result/types.ts';
 import { assertNoSecrets, captureIo } from '../helpers/io.ts';
 import { METRICS, startHttp, startHttps, TEXT, type Running } from '../helpers/servers.ts';
-import { BINARIES, peerMissing, startEtcd, startNodeExporter, startPrometheus, type Peer, type RunningPrometheus } from '../helpers/peers.ts';
+import {
+  BINARIES,
+  peerMissing,
+  startEtcd,
+  startNodeExporter,
+  startPrometheus,
+  type Peer,
+  type RunningPrometheus,
+} from '../helpers/peers.ts';
 
 const PASSWORD = 'node-exporter-password-7d1e';
-const missing = peerMissing(BINARIES.prometheus) ?? peerMissing(BINARIES.etcd) ?? peerMissing(BINARIES.nodeExporter);
+const missing =
+  peerMissing(BINARIES.prometheus) ??
+  peerMissing(BINARIES.etcd) ??
+  peerMissing(BINARIES.nodeExporter);
 
 /** Each job: the reason scrape-check must give, and what Prometheus's lastError must say. */
 const EXPECT: Record<string, { reason: string; lastError: RegExp }> = {
   'etcd-mtls': { reason: 'ok', lastError: /^$/ },
-  'etcd-no-client-cert': { reason: 'tls_client_cert_rejected', lastError: /remote error: tls: (bad certificate|certificate required)/ },
-  'etcd-rogue-client-cert': { reason: 'tls_client_cert_rejected', lastError: /remote error: tls: (bad certificate|unknown certificate authority)/ },
+  'etcd-no-client-cert': {
+    reason: 'tls_client_cert_rejected',
+    lastError: /remote error: tls: (bad certificate|certificate required)/,
+  },
+  'etcd-rogue-client-cert': {
+    reason: 'tls_client_cert_rejected',
+    lastError: /remote error: tls: (bad certificate|unknown certificate authority)/,
+  },
   'etcd-plain-http': { reason: 'connection_lost', lastError: /EOF|connection reset/ },
   'node-basic-auth': { reason: 'ok', lastError: /^$/ },
-  'node-wrong-password': { reason: 'http_unauthorized', lastError: /server returned HTTP status 401 Unauthorized/ },
-  'node-system-roots': { reason: 'tls_unknown_ca', lastError: /x509: certificate signed by unknown authority/ },
-  'headers': { reason: 'ok', lastError: /^$/ },
+  'node-wrong-password': {
+    reason: 'http_unauthorized',
+    lastError: /server returned HTTP status 401 Unauthorized/,
+  },
+  'node-system-roots': {
+    reason: 'tls_unknown_ca',
+    lastError: /x509: certificate signed by unknown authority/,
+  },
+  headers: { reason: 'ok', lastError: /^$/ },
   // Prometheus 2 reads any Content-Type as text; scrape-check --prometheus-version 2 agrees (and warns about 3).
   'html-content-type': { reason: 'ok', lastError: /^$/ },
-  'cn-only-cert': { reason: 'tls_hostname_mismatch', lastError: /certificate relies on legacy Common Name field/ },
+  'cn-only-cert': {
+    reason: 'tls_hostname_mismatch',
+    lastError: /certificate relies on legacy Common Name field/,
+  },
   'sample-limit': { reason: 'sample_limit_exceeded', lastError: /sample limit exceeded/ },
-  'label-limit': { reason: 'label_limit_exceeded', lastError: /^label_limit exceeded \(metric: up_total, number of labels: 4, limit: 3\)$/ },
-  'label-name-length': { reason: 'label_limit_exceeded', lastError: /^label_name_length_limit exceeded/ },
-  'label-value-length': { reason: 'label_limit_exceeded', lastError: /^label_value_length_limit exceeded/ },
+  'label-limit': {
+    reason: 'label_limit_exceeded',
+    lastError: /^label_limit exceeded \(metric: up_total, number of labels: 4, limit: 3\)$/,
+  },
+  'label-name-length': {
+    reason: 'label_limit_exceeded',
+    lastError: /^label_name_length_limit exceeded/,
+  },
+  'label-value-length': {
+    reason: 'label_limit_exceeded',
+    lastError: /^label_value_length_limit exceeded/,
+  },
 };
 
-describe('same verdict as Prometheus 2.42 on etcd and node_exporter', { skip: missing ?? false }, () => {
-  let ca: Issued;
-  let etcd: Peer;
-  let node: Peer;
-  let prometheus: RunningPrometheus;
-  let secrets: string[];
-  let plain: Running;
-  let cnOnly: Running;
+describe(
+  'same verdict as Prometheus 2.42 on etcd and node_exporter',
+  { skip: missing ?? false },
+  () => {
+    let ca: Issued;
+    let etcd: Peer;
+    let node: Peer;
+    let prometheus: RunningPrometheus;
+    let secrets: string[];
+    let plain: Running;
+    let cnOnly: Running;
 
-  before(async () => {
-    ca = await makeCa({ commonName: 'peer-ca' });
-    const rogueCa = await makeCa({ commonName: 'rogue-ca' });
-    const etcdCert = await makeLeaf(ca, { commonName: 'etcd', dns: ['localhost'], ips: ['127.0.0.1'] });
-    const nodeCert = await makeLeaf(ca, { commonName: 'node-exporter', dns: ['localhost'], ips: ['127.0.0.1'] });
-    const client = await makeLeaf(ca, { commonName: 'prometheus', client: true });
-    const rogue = await makeLeaf(rogueCa, { commonName: 'prometheus', client: true });
-    secrets = [PASSWORD, client.keyPem, rogue.keyPem, etcdCert.keyPem, nodeCert.keyPem, ca.keyPem];
-    etcd = await startEtcd({ ca: ca.certPem, cert: etcdCert.certPem, key: etcdCert.keyPem });
-    node = await startNodeExporter({ cert: nodeCert.certPem, key: nodeCert.keyPem }, { prometheus: bcrypt.hashSync(PASSWORD, 4) });
-    plain = await startHttp((req, res) => {
-      res.writeHead(200, { 'content-type': req.url === '/html' ? 'text/html; charset=utf-8' : TEXT });
-      res.end(METRICS);
-    });
-    const cnOnlyCert = await makeLeaf(ca, { commonName: 'localhost', noSan: true });
-    cnOnly = await startHttps({ cert: cnOnlyCert.certPem, key: cnOnlyCert.keyPem }, (_req, res) => {
-      res.writeHead(200, { 'content-type': TEXT });
-      res.end(METRICS);
-    });
-    const p = plain.address;
-    const e = `127.0.0.1:${etcd.port}`;
-    const n = `127.0.0.1:${node.port}`;
-    const config = `global:
+    before(async () => {
+      ca = await makeCa({ commonName: 'peer-ca' });
+      const rogueCa = await makeCa({ commonName: 'rogue-ca' });
+      const etcdCert = await makeLeaf(ca, {
+        commonName: 'etcd',
+        dns: ['localhost'],
+        ips: ['127.0.0.1'],
+      });
+      const nodeCert = await makeLeaf(ca, {
+        commonName: 'node-exporter',
+        dns: ['localhost'],
+        ips: ['127.0.0.1'],
+      });
+      const client = await makeLeaf(ca, { commonName: 'prometheus', client: true });
+      const rogue = await makeLeaf(rogueCa, { commonName: 'prometheus', client: true });
+      secrets = [
+        PASSWORD,
+        client.keyPem,
+        rogue.keyPem,
+        etcdCert.keyPem,
+        nodeCert.keyPem,
+        ca.keyPem,
+      ];
+      etcd = await startEtcd({ ca: ca.certPem, cert: etcdCert.certPem, key: etcdCert.keyPem });
+      node = await startNodeExporter(
+        { cert: nodeCert.certPem, key: nodeCert.keyPem },
+        { prometheus: bcrypt.hashSync(PASSWORD, 4) },
+      );
+      plain = await startHttp((req, res) => {
+        res.writeHead(200, {
+          'content-type': req.url === '/html' ? 'text/html; charset=utf-8' : TEXT,
+        });
+        res.end(METRICS);
+      });
+      const cnOnlyCert = await makeLeaf(ca, { commonName: 'localhost', noSan: true });
+      cnOnly = await startHttps(
+        { cert: cnOnlyCert.certPem, key: cnOnlyCert.keyPem },
+        (_req, res) => {
+          res.writeHead(200, { 'content-type': TEXT });
+          res.end(METRICS);
+        },
+      );
+      const p = plain.address;
+      const e = `127.0.0.1:${etcd.port}`;
+      const n = `127.0.0.1:${node.port}`;
+      const config = `global:
   scrape_interval: 1s
   scrape_timeout: 1s
 scrape_configs:
@@ -123,63 +184,102 @@ scrape_configs:
     label_value_length_limit: 8
     static_configs: [{targets: ["${p}"]}]
 `;
-    prometheus = await startPrometheus(config, {
-      'ca.pem': ca.certPem,
-      'client.pem': client.certPem,
-      'client-key.pem': client.keyPem,
-      'rogue.pem': rogue.certPem,
-      'rogue-key.pem': rogue.keyPem,
-      password: PASSWORD,
+      prometheus = await startPrometheus(config, {
+        'ca.pem': ca.certPem,
+        'client.pem': client.certPem,
+        'client-key.pem': client.keyPem,
+        'rogue.pem': rogue.certPem,
+        'rogue-key.pem': rogue.keyPem,
+        password: PASSWORD,
+      });
+      // Wait until Prometheus has scraped every target at least twice.
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const targets = await prometheus.targets();
+        if (
+          targets.length === Object.keys(EXPECT).length &&
+          targets.every((t) => !t.lastScrape.startsWith('0001'))
+        ) {
+          await new Promise((resolve) => setTimeout(resolve, 1200));
+          break;
+        }
+        if (Date.now() > deadline)
+          throw new Error(`Prometheus did not scrape every target: ${JSON.stringify(targets)}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     });
-    // Wait until Prometheus has scraped every target at least twice.
-    const deadline = Date.now() + 20_000;
-    for (;;) {
+
+    after(async () => {
+      await Promise.all([
+        prometheus.stop(),
+        etcd.stop(),
+        node.stop(),
+        plain.close(),
+        cnOnly.close(),
+      ]);
+    });
+
+    test('ok is up, series is scrape_samples_scraped, reason matches the error', async () => {
+      const io = captureIo();
+      const code = await main(
+        [
+          'run',
+          '--config',
+          `${prometheus.dir}/prometheus.yml`,
+          '--prometheus-version',
+          '2',
+          '--json',
+        ],
+        {},
+        io,
+      );
+      assert.equal(code, 1, io.err());
+      const report = JSON.parse(io.out()) as RunReport;
       const targets = await prometheus.targets();
-      if (targets.length === Object.keys(EXPECT).length && targets.every((t) => !t.lastScrape.startsWith('0001'))) {
-        await new Promise((resolve) => setTimeout(resolve, 1200));
-        break;
+      const scraped = await prometheus.query('scrape_samples_scraped');
+      for (const result of report.results) {
+        const target = targets.find((t) => t.scrapePool === result.job)!;
+        const expected = EXPECT[result.job]!;
+        assert.equal(
+          result.ok,
+          target.health === 'up',
+          `${result.job}: ok=${result.ok} ${result.reason} ${result.diagnosis}, Prometheus health ${target.health} (${target.lastError})`,
+        );
+        assert.equal(result.reason, expected.reason, `${result.job}: ${result.diagnosis}`);
+        assert.match(
+          target.lastError,
+          expected.lastError,
+          `${result.job}: Prometheus said ${target.lastError}`,
+        );
+        if (result.reason === 'label_limit_exceeded') {
+          assert.ok(
+            result.diagnosis.startsWith(target.lastError),
+            `${result.job}: ${result.diagnosis} vs Prometheus's ${target.lastError}`,
+          );
+        }
+        if (result.ok || result.reason === 'sample_limit_exceeded') {
+          const samples = Number(scraped.find((s) => s.metric.job === result.job)!.value[1]);
+          assert.equal(result.series, samples, `${result.job}: series vs scrape_samples_scraped`);
+          assert.equal(result.instance, target.labels.instance);
+        }
       }
-      if (Date.now() > deadline) throw new Error(`Prometheus did not scrape every target: ${JSON.stringify(targets)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  });
+      assert.ok(
+        report.results
+          .find((r) => r.job === 'html-content-type')!
+          .warnings.some((w) => /Prometheus 3 would refuse/.test(w)),
+      );
+      assertNoSecrets([io.out(), io.err()], secrets);
+    });
 
-  after(async () => {
-    await Promise.all([prometheus?.stop(), etcd?.stop(), node?.stop(), plain?.close(), cnOnly?.close()]);
-  });
-
-  test('ok is up, series is scrape_samples_scraped, reason matches the error', async () => {
-    const io = captureIo();
-    const code = await main(['run', '--config', `${prometheus.dir}/prometheus.yml`, '--prometheus-version', '2', '--json'], {}, io);
-    assert.equal(code, 1, io.err());
-    const report = JSON.parse(io.out()) as RunReport;
-    const targets = await prometheus.targets();
-    const scraped = await prometheus.query('scrape_samples_scraped');
-    for (const result of report.results) {
-      const target = targets.find((t) => t.scrapePool === result.job)!;
-      const expected = EXPECT[result.job]!;
-      assert.equal(result.ok, target.health === 'up', `${result.job}: ok=${result.ok} ${result.reason} ${result.diagnosis}, Prometheus health ${target.health} (${target.lastError})`);
-      assert.equal(result.reason, expected.reason, `${result.job}: ${result.diagnosis}`);
-      assert.match(target.lastError, expected.lastError, `${result.job}: Prometheus said ${target.lastError}`);
-      if (result.reason === 'label_limit_exceeded') {
-        assert.ok(result.diagnosis.startsWith(target.lastError), `${result.job}: ${result.diagnosis} vs Prometheus's ${target.lastError}`);
+    test('sends the headers Prometheus 2.42 sends', () => {
+      const fromPrometheus = plain.requests.find((h) =>
+        /^Prometheus\//.test(h['user-agent'] ?? ''),
+      );
+      const ours = plain.requests.find((h) => /^scrape-check\//.test(h['user-agent'] ?? ''));
+      assert.ok(fromPrometheus && ours, 'both Prometheus and scrape-check scraped the capture job');
+      for (const header of ['accept', 'accept-encoding', 'x-prometheus-scrape-timeout-seconds']) {
+        assert.equal(ours[header], fromPrometheus[header], header);
       }
-      if (result.ok || result.reason === 'sample_limit_exceeded') {
-        const samples = Number(scraped.find((s) => s.metric.job === result.job)!.value[1]);
-        assert.equal(result.series, samples, `${result.job}: series vs scrape_samples_scraped`);
-        assert.equal(result.instance, target.labels.instance);
-      }
-    }
-    assert.ok(report.results.find((r) => r.job === 'html-content-type')!.warnings.some((w) => /Prometheus 3 would refuse/.test(w)));
-    assertNoSecrets([io.out(), io.err()], secrets);
-  });
-
-  test('sends the headers Prometheus 2.42 sends', async () => {
-    const fromPrometheus = plain.requests.find((h) => /^Prometheus\//.test(h['user-agent'] ?? ''))!;
-    const ours = plain.requests.find((h) => /^scrape-check\//.test(h['user-agent'] ?? ''))!;
-    assert.ok(fromPrometheus && ours);
-    for (const header of ['accept', 'accept-encoding', 'x-prometheus-scrape-timeout-seconds']) {
-      assert.equal(ours[header], fromPrometheus[header], header);
-    }
-  });
-});
+    });
+  },
+);

@@ -29,7 +29,9 @@ describe('the runner', () => {
     hanging = await startHttp(() => undefined);
     forbidden = await startHttp((_req, res) => {
       res.writeHead(403, { 'content-type': 'application/json' });
-      res.end('{"message":"forbidden: User \\"system:serviceaccount:monitoring:prometheus\\" cannot get path \\"/metrics\\""}');
+      res.end(
+        '{"message":"forbidden: User \\"system:serviceaccount:monitoring:prometheus\\" cannot get path \\"/metrics\\""}',
+      );
     });
   });
   after(() => Promise.all([healthy.close(), hanging.close(), forbidden.close()]));
@@ -49,7 +51,9 @@ scrape_configs:
     const elapsed = performance.now() - started;
     assert.equal(report.summary.total, 41);
     assert.equal(report.summary.ok, 1);
-    assert.ok(report.results.filter((r) => r.job === 'hang').every((r) => r.reason === 'scrape_timeout'));
+    assert.ok(
+      report.results.filter((r) => r.job === 'hang').every((r) => r.reason === 'scrape_timeout'),
+    );
     // Not a speed target: the bound proves the timeouts ran side by side (40 × 300 ms would be 12 s).
     assert.ok(elapsed < 4000, `took ${elapsed} ms`);
     assert.equal(report.results.at(-1)!.job, 'ok', 'results keep the config order');
@@ -76,7 +80,9 @@ scrape_configs:
   });
 
   test('a failure gets the hint that names the fix', async () => {
-    const cfg = config(`scrape_configs:\n  - job_name: rbac\n    static_configs: [{targets: ["${forbidden.address}"]}]\n`);
+    const cfg = config(
+      `scrape_configs:\n  - job_name: rbac\n    static_configs: [{targets: ["${forbidden.address}"]}]\n`,
+    );
     const [result] = (await runChecks(cfg)).results;
     assert.equal(result!.reason, 'http_forbidden');
     assert.match(result!.diagnosis, /nonResourceURLs: \["\/metrics"\]/);
@@ -111,7 +117,11 @@ scrape_configs:
   - job_name: a
     static_configs: [{targets: ["${healthy.address}", "${forbidden.address}"]}]
 `);
-    const report = await runChecks(cfg, { sinks: [broken, good], warn: (m) => warnings.push(m), forward: [/^up_total$/] });
+    const report = await runChecks(cfg, {
+      sinks: [broken, good],
+      warn: (m) => warnings.push(m),
+      forward: [/^up_total$/],
+    });
     assert.equal(seen.length, 2);
     assert.equal(flushed, 2);
     assert.equal(report.summary.failed, 1);
@@ -127,7 +137,7 @@ scrape_configs:
     );
   });
 
-  test('a bug on one check is that check\'s internal_error; the others finish', async () => {
+  test("a bug on one check is that check's internal_error; the others finish", async () => {
     // A forward filter that throws stands in for a bug in scrape-check's own code on one target.
     class Exploding extends RegExp {
       override test(name: string): boolean {
@@ -149,7 +159,9 @@ scrape_configs:
   });
 
   test('a name that matches nothing is an error that lists what exists', async () => {
-    const cfg = config(`scrape_configs:\n  - job_name: etcd\n    static_configs: [{targets: ["${healthy.address}"]}]\n`);
+    const cfg = config(
+      `scrape_configs:\n  - job_name: etcd\n    static_configs: [{targets: ["${healthy.address}"]}]\n`,
+    );
     await assert.rejects(runChecks(cfg, { jobs: ['etdc'] }), (error: unknown) => {
       assert.ok(error instanceof SelectionError);
       assert.equal(error.message, 'no job or cluster named "etdc" (known: etcd)');
@@ -158,7 +170,9 @@ scrape_configs:
   });
 
   test('--samples keeps every sample with its labels and value', async () => {
-    const cfg = config(`scrape_configs:\n  - job_name: s\n    static_configs: [{targets: ["${healthy.address}"]}]\n`);
+    const cfg = config(
+      `scrape_configs:\n  - job_name: s\n    static_configs: [{targets: ["${healthy.address}"]}]\n`,
+    );
     const [result] = (await runChecks(cfg, { samples: true })).results;
     assert.deepEqual(result!.samples, [
       { name: 'up_total', labels: { a: '1' }, value: 1, timestampMs: null },

@@ -12,7 +12,14 @@ import { daysFromNow, makeCa, makeLeaf, type Issued } from '#lib/lab/certs.ts';
 import { ACCEPT_PROMETHEUS_2 } from '#lib/scrape/protocol.ts';
 import { scrape } from '#lib/scrape/scrape.ts';
 import { assertNoSecrets } from '../helpers/io.ts';
-import { METRICS, startHttp, startHttps, tempFiles, TEXT, type Running } from '../helpers/servers.ts';
+import {
+  METRICS,
+  startHttp,
+  startHttps,
+  tempFiles,
+  TEXT,
+  type Running,
+} from '../helpers/servers.ts';
 import { scrapeRequest } from './request.ts';
 
 const TOKEN_A = 'rotating-token-aaaaaaaaaaaaaaaa';
@@ -43,7 +50,10 @@ describe('a scrape as Prometheus makes it', () => {
   test('sends the headers of the Prometheus version it reproduces', async () => {
     const server = await startHttp(ok);
     servers.push(server);
-    const req = scrapeRequest(`http://${server.address}/metrics`, { timeoutMs: 7500, auth: { type: 'bearer', credentials: TOKEN_A } });
+    const req = scrapeRequest(`http://${server.address}/metrics`, {
+      timeoutMs: 7500,
+      auth: { type: 'bearer', credentials: TOKEN_A },
+    });
     await scrape(req, { prometheusVersion: '3' });
     await scrape(req, { prometheusVersion: '2' });
     const [three, two] = server.requests;
@@ -62,7 +72,10 @@ describe('a scrape as Prometheus makes it', () => {
     const server = await startHttp(ok);
     servers.push(server);
     await scrape(
-      scrapeRequest(`http://${server.address}/metrics`, { scrapeProtocols: ['PrometheusText0.0.4'], enableCompression: false }),
+      scrapeRequest(`http://${server.address}/metrics`, {
+        scrapeProtocols: ['PrometheusText0.0.4'],
+        enableCompression: false,
+      }),
       { prometheusVersion: '3' },
     );
     assert.equal(server.requests[0]!.accept, 'text/plain;version=0.0.4;q=0.6,*/*;q=0.5');
@@ -72,7 +85,9 @@ describe('a scrape as Prometheus makes it', () => {
   test('reads the token file at check time, so a rotated token is used at once', async () => {
     const server = await startHttp(ok);
     servers.push(server);
-    const req = scrapeRequest(`http://${server.address}/metrics`, { auth: { type: 'bearer', credentialsFile: files.path('token') } });
+    const req = scrapeRequest(`http://${server.address}/metrics`, {
+      auth: { type: 'bearer', credentialsFile: files.path('token') },
+    });
     await scrape(req, { prometheusVersion: '3' });
     await writeFile(files.path('token'), `${TOKEN_B}\n`);
     const { result } = await scrape(req, { prometheusVersion: '3' });
@@ -91,7 +106,9 @@ describe('a scrape as Prometheus makes it', () => {
     });
     servers.push(other, first);
     const { result } = await scrape(
-      scrapeRequest(`http://${first.address}/metrics`, { auth: { type: 'bearer', credentials: TOKEN_A } }),
+      scrapeRequest(`http://${first.address}/metrics`, {
+        auth: { type: 'bearer', credentials: TOKEN_A },
+      }),
       { prometheusVersion: '3' },
     );
     outputs.push(JSON.stringify(result));
@@ -107,26 +124,42 @@ describe('a scrape as Prometheus makes it', () => {
       res.end();
     });
     servers.push(loop);
-    const looped = await scrape(scrapeRequest(`http://${loop.address}/metrics`), { prometheusVersion: '3' });
+    const looped = await scrape(scrapeRequest(`http://${loop.address}/metrics`), {
+      prometheusVersion: '3',
+    });
     assert.equal(looped.result.reason, 'http_status');
     assert.match(looped.result.diagnosis, /stopped after 10 redirects/);
-    const stopped = await scrape(scrapeRequest(`http://${loop.address}/metrics`, { followRedirects: false }), { prometheusVersion: '3' });
+    const stopped = await scrape(
+      scrapeRequest(`http://${loop.address}/metrics`, { followRedirects: false }),
+      { prometheusVersion: '3' },
+    );
     assert.equal(stopped.result.reason, 'http_status');
-    assert.match(stopped.result.diagnosis, /HTTP status 302: a redirect, and follow_redirects is false/);
+    assert.match(
+      stopped.result.diagnosis,
+      /HTTP status 302: a redirect, and follow_redirects is false/,
+    );
   });
 
   test('insecure_skip_verify scrapes, and says what verification would have found', async () => {
-    const expired = await makeLeaf(ca, { commonName: 'old', ips: ['127.0.0.1'], notBefore: daysFromNow(-10), notAfter: daysFromNow(-2) });
+    const expired = await makeLeaf(ca, {
+      commonName: 'old',
+      ips: ['127.0.0.1'],
+      notBefore: daysFromNow(-10),
+      notAfter: daysFromNow(-2),
+    });
     const server = await startHttps({ cert: expired.certPem, key: expired.keyPem }, ok);
     servers.push(server);
     const { result } = await scrape(
-      scrapeRequest(`https://${server.address}/metrics`, { tls: { caFile: files.path('ca.pem'), insecureSkipVerify: true } }),
+      scrapeRequest(`https://${server.address}/metrics`, {
+        tls: { caFile: files.path('ca.pem'), insecureSkipVerify: true },
+      }),
       { prometheusVersion: '3' },
     );
     assert.equal(result.reason, 'ok');
-    assert.equal(result.tls?.verificationSkipped, true);
-    assert.equal(result.tls?.verified, false);
-    assert.equal(result.tls?.chainNotAfter, null);
+    const tls = result.tls!;
+    assert.equal(tls.verificationSkipped, true);
+    assert.equal(tls.verified, false);
+    assert.equal(tls.chainNotAfter, null);
     assert.ok(result.warnings.some((w) => /insecure_skip_verify hides .*tls_cert_expired/.test(w)));
   });
 
@@ -136,9 +169,12 @@ describe('a scrape as Prometheus makes it', () => {
       res.end(gzipSync(METRICS));
     });
     servers.push(server);
-    const { result } = await scrape(scrapeRequest(`https://${server.address}/metrics`, { tls: { caFile: files.path('ca.pem') } }), {
-      prometheusVersion: '3',
-    });
+    const { result } = await scrape(
+      scrapeRequest(`https://${server.address}/metrics`, { tls: { caFile: files.path('ca.pem') } }),
+      {
+        prometheusVersion: '3',
+      },
+    );
     outputs.push(JSON.stringify(result));
     assert.equal(result.reason, 'ok');
     assert.equal(result.series, 3);
@@ -166,9 +202,14 @@ describe('a scrape as Prometheus makes it', () => {
     const cnOnly = await makeLeaf(ca, { commonName: 'localhost', noSan: true });
     const server = await startHttps({ cert: cnOnly.certPem, key: cnOnly.keyPem }, ok);
     servers.push(server);
-    const { result } = await scrape(scrapeRequest(`https://localhost:${server.port}/metrics`, { tls: { caFile: files.path('ca.pem') } }), {
-      prometheusVersion: '2',
-    });
+    const { result } = await scrape(
+      scrapeRequest(`https://localhost:${server.port}/metrics`, {
+        tls: { caFile: files.path('ca.pem') },
+      }),
+      {
+        prometheusVersion: '2',
+      },
+    );
     assert.equal(result.reason, 'tls_hostname_mismatch');
     assert.match(result.diagnosis, /legacy Common Name field/);
   });
@@ -189,7 +230,9 @@ describe('a scrape as Prometheus makes it', () => {
     );
     servers.push(server);
     const { result } = await scrape(
-      scrapeRequest(`https://${server.address}/metrics`, { tls: { caFile: files.path('ca.pem'), serverName: 'etcd.kube-system.svc' } }),
+      scrapeRequest(`https://${server.address}/metrics`, {
+        tls: { caFile: files.path('ca.pem'), serverName: 'etcd.kube-system.svc' },
+      }),
       { prometheusVersion: '3' },
     );
     assert.equal(result.reason, 'ok', result.diagnosis);
@@ -209,7 +252,10 @@ describe('a scrape as Prometheus makes it', () => {
     const two = await scrape(scrapeRequest(url), { prometheusVersion: '2' });
     assert.equal(two.result.reason, 'ok');
     assert.ok(two.result.warnings.some((w) => /Prometheus 3 would refuse this target/.test(w)));
-    const fallback = await scrape(scrapeRequest(url, { fallbackScrapeProtocol: 'PrometheusText0.0.4' }), { prometheusVersion: '3' });
+    const fallback = await scrape(
+      scrapeRequest(url, { fallbackScrapeProtocol: 'PrometheusText0.0.4' }),
+      { prometheusVersion: '3' },
+    );
     assert.equal(fallback.result.reason, 'ok');
     assert.equal(fallback.result.series, 3);
   });
@@ -220,7 +266,9 @@ describe('a scrape as Prometheus makes it', () => {
       res.end();
     });
     servers.push(server);
-    const { result } = await scrape(scrapeRequest(`http://${server.address}/metrics`), { prometheusVersion: '3' });
+    const { result } = await scrape(scrapeRequest(`http://${server.address}/metrics`), {
+      prometheusVersion: '3',
+    });
     assert.equal(result.reason, 'http_status');
     assert.match(result.diagnosis, /only 200 OK/);
   });
@@ -228,12 +276,22 @@ describe('a scrape as Prometheus makes it', () => {
   test('a body of exactly body_size_limit bytes fails, as Prometheus fails n >= limit', async () => {
     const server = await startHttp(ok);
     servers.push(server);
-    const limits = { ...scrapeRequest('http://x').limits, bodySizeLimit: Buffer.byteLength(METRICS) };
-    const exact = await scrape(scrapeRequest(`http://${server.address}/metrics`, { limits }), { prometheusVersion: '3' });
-    assert.equal(exact.result.reason, 'body_too_large');
-    const roomy = await scrape(scrapeRequest(`http://${server.address}/metrics`, { limits: { ...limits, bodySizeLimit: limits.bodySizeLimit + 1 } }), {
+    const limits = {
+      ...scrapeRequest('http://x').limits,
+      bodySizeLimit: Buffer.byteLength(METRICS),
+    };
+    const exact = await scrape(scrapeRequest(`http://${server.address}/metrics`, { limits }), {
       prometheusVersion: '3',
     });
+    assert.equal(exact.result.reason, 'body_too_large');
+    const roomy = await scrape(
+      scrapeRequest(`http://${server.address}/metrics`, {
+        limits: { ...limits, bodySizeLimit: limits.bodySizeLimit + 1 },
+      }),
+      {
+        prometheusVersion: '3',
+      },
+    );
     assert.equal(roomy.result.reason, 'ok');
     assert.ok(roomy.result.warnings.some((w) => /of body_size_limit/.test(w)));
   });
@@ -244,9 +302,14 @@ describe('a scrape as Prometheus makes it', () => {
       res.end(`forbidden: you sent ${req.headers.authorization ?? ''}`);
     });
     servers.push(server);
-    const outcome = await scrape(scrapeRequest(`http://${server.address}/metrics`, { auth: { type: 'bearer', credentials: TOKEN_A } }), {
-      prometheusVersion: '3',
-    });
+    const outcome = await scrape(
+      scrapeRequest(`http://${server.address}/metrics`, {
+        auth: { type: 'bearer', credentials: TOKEN_A },
+      }),
+      {
+        prometheusVersion: '3',
+      },
+    );
     assert.equal(outcome.result.reason, 'http_forbidden');
     assert.ok(outcome.errorBody?.includes('<redacted>'));
     outputs.push(JSON.stringify(outcome));

@@ -11,13 +11,27 @@ import { scrape, type ScrapeOptions } from '#lib/scrape/scrape.ts';
 import type { ScrapeRequest } from '#lib/scrape/types.ts';
 import { daysFromNow, makeCa, makeLeaf, type Issued } from '#lib/lab/certs.ts';
 import { assertNoSecrets } from '../helpers/io.ts';
-import { blackhole, closedPort, METRICS, startHttp, startHttps, startTcp, tempFiles, TEXT, type Running } from '../helpers/servers.ts';
+import {
+  blackhole,
+  closedPort,
+  METRICS,
+  startHttp,
+  startHttps,
+  startTcp,
+  tempFiles,
+  TEXT,
+  type Running,
+} from '../helpers/servers.ts';
 import { scrapeRequest } from './request.ts';
 
 interface Row {
   reason: Reason;
   name: string;
-  setup: () => Promise<{ req: ScrapeRequest; options?: Partial<ScrapeOptions>; cleanup?: () => unknown }>;
+  setup: () => Promise<{
+    req: ScrapeRequest;
+    options?: Partial<ScrapeOptions>;
+    cleanup?: () => unknown;
+  }>;
   diagnosis: RegExp;
 }
 
@@ -30,7 +44,11 @@ let files: Awaited<ReturnType<typeof tempFiles>>;
 const running: Running[] = [];
 const outputs: string[] = [];
 
-async function serve(cert: Issued, handler: Parameters<typeof startHttps>[1], extra: object = {}): Promise<Running> {
+async function serve(
+  cert: Issued,
+  handler: Parameters<typeof startHttps>[1],
+  extra: object = {},
+): Promise<Running> {
   const server = await startHttps({ cert: cert.certPem, key: cert.keyPem, ...extra }, handler);
   running.push(server);
   return server;
@@ -41,8 +59,15 @@ const metrics: Parameters<typeof startHttps>[1] = (_req, res) => {
   res.end(METRICS);
 };
 
-function https(server: Running, overrides: Partial<ScrapeRequest> = {}, path = '/metrics'): ScrapeRequest {
-  return scrapeRequest(`https://${server.address}${path}`, { tls: { caFile: files.path('ca.pem') }, ...overrides });
+function https(
+  server: Running,
+  overrides: Partial<ScrapeRequest> = {},
+  path = '/metrics',
+): ScrapeRequest {
+  return scrapeRequest(`https://${server.address}${path}`, {
+    tls: { caFile: files.path('ca.pem') },
+    ...overrides,
+  });
 }
 
 function status(code: number, body = ''): Parameters<typeof startHttps>[1] {
@@ -59,10 +84,15 @@ const rows: Row[] = [
     diagnosis: /scraped and parsed/,
     setup: async () => {
       const server = await serve(good, (req, res) => {
-        if (req.headers.authorization !== `Bearer ${TOKEN}`) return status(401)(req, res);
+        if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+          status(401)(req, res);
+          return;
+        }
         metrics(req, res);
       });
-      return { req: https(server, { auth: { type: 'bearer', credentialsFile: files.path('token') } }) };
+      return {
+        req: https(server, { auth: { type: 'bearer', credentialsFile: files.path('token') } }),
+      };
     },
   },
   {
@@ -78,7 +108,8 @@ const rows: Row[] = [
     reason: 'dns_failed',
     name: 'a host name that does not resolve',
     diagnosis: /does-not-exist\.invalid/,
-    setup: () => Promise.resolve({ req: scrapeRequest('http://does-not-exist.invalid:9100/metrics') }),
+    setup: () =>
+      Promise.resolve({ req: scrapeRequest('http://does-not-exist.invalid:9100/metrics') }),
   },
   {
     reason: 'connect_refused',
@@ -92,7 +123,12 @@ const rows: Row[] = [
     diagnosis: /no TCP connection .* within 0\.5s: the packets are dropped/,
     setup: async () => {
       const hole = await blackhole();
-      return { req: scrapeRequest(`http://127.0.0.1:${hole.port}/metrics`, { timeoutMs: 500 }), cleanup: hole.close };
+      return {
+        req: scrapeRequest(`http://127.0.0.1:${hole.port}/metrics`, { timeoutMs: 500 }),
+        cleanup: () => {
+          hole.close();
+        },
+      };
     },
   },
   {
@@ -121,7 +157,12 @@ const rows: Row[] = [
     name: 'a certificate that expired yesterday (and from an unknown CA: Go says expired first)',
     diagnosis: /expired on/,
     setup: async () => {
-      const expired = await makeLeaf(otherCa, { commonName: 'old', ips: ['127.0.0.1'], notBefore: daysFromNow(-30), notAfter: daysFromNow(-1) });
+      const expired = await makeLeaf(otherCa, {
+        commonName: 'old',
+        ips: ['127.0.0.1'],
+        notBefore: daysFromNow(-30),
+        notAfter: daysFromNow(-1),
+      });
       return { req: https(await serve(expired, metrics)) };
     },
   },
@@ -130,14 +171,20 @@ const rows: Row[] = [
     name: 'a certificate valid from tomorrow',
     diagnosis: /not valid until/,
     setup: async () => {
-      const future = await makeLeaf(ca, { commonName: 'future', ips: ['127.0.0.1'], notBefore: daysFromNow(1), notAfter: daysFromNow(30) });
+      const future = await makeLeaf(ca, {
+        commonName: 'future',
+        ips: ['127.0.0.1'],
+        notBefore: daysFromNow(1),
+        notAfter: daysFromNow(30),
+      });
       return { req: https(await serve(future, metrics)) };
     },
   },
   {
     reason: 'tls_hostname_mismatch',
     name: 'an IP target and a certificate without IP SANs',
-    diagnosis: /cannot validate certificate for 127\.0\.0\.1 because it doesn't contain any IP SANs/,
+    diagnosis:
+      /cannot validate certificate for 127\.0\.0\.1 because it doesn't contain any IP SANs/,
     setup: async () => {
       const named = await makeLeaf(ca, { commonName: 'etcd', dns: ['etcd.internal'] });
       return { req: https(await serve(named, metrics)) };
@@ -148,7 +195,11 @@ const rows: Row[] = [
     name: 'an mTLS server given no client certificate',
     diagnosis: /wants a client certificate and none was given/,
     setup: async () => {
-      const server = await serve(good, metrics, { requestCert: true, rejectUnauthorized: true, ca: ca.certPem });
+      const server = await serve(good, metrics, {
+        requestCert: true,
+        rejectUnauthorized: true,
+        ca: ca.certPem,
+      });
       return { req: https(server) };
     },
   },
@@ -159,23 +210,40 @@ const rows: Row[] = [
     setup: async () => {
       const server = await startHttp(metrics);
       running.push(server);
-      return { req: scrapeRequest(`https://${server.address}/metrics`, { tls: { caFile: files.path('ca.pem') } }) };
+      return {
+        req: scrapeRequest(`https://${server.address}/metrics`, {
+          tls: { caFile: files.path('ca.pem') },
+        }),
+      };
     },
   },
   {
     reason: 'http_unauthorized',
     name: 'a 401 for a token the server does not accept',
     diagnosis: /HTTP status 401/,
-    setup: async () => ({ req: https(await serve(good, status(401, '{"kind":"Status","code":401}')), { auth: { type: 'bearer', credentials: TOKEN } }) }),
+    setup: async () => ({
+      req: https(await serve(good, status(401, '{"kind":"Status","code":401}')), {
+        auth: { type: 'bearer', credentials: TOKEN },
+      }),
+    }),
   },
   {
     reason: 'http_forbidden',
     name: 'a 403 from RBAC',
     diagnosis: /HTTP status 403: authorization refused GET \/metrics/,
     setup: async () => ({
-      req: https(await serve(good, status(403, '{"message":"forbidden: User \\"system:serviceaccount:monitoring:prometheus\\" cannot get path \\"/metrics\\""}')), {
-        auth: { type: 'bearer', credentials: TOKEN },
-      }),
+      req: https(
+        await serve(
+          good,
+          status(
+            403,
+            '{"message":"forbidden: User \\"system:serviceaccount:monitoring:prometheus\\" cannot get path \\"/metrics\\""}',
+          ),
+        ),
+        {
+          auth: { type: 'bearer', credentials: TOKEN },
+        },
+      ),
     }),
   },
   {
@@ -199,7 +267,9 @@ const rows: Row[] = [
         res.writeHead(200, { 'content-type': TEXT });
         res.write('# TYPE a gauge\n');
         const timer = setInterval(() => res.write('#'), 100);
-        res.on('close', () => clearInterval(timer));
+        res.on('close', () => {
+          clearInterval(timer);
+        });
       });
       return { req: https(server, { timeoutMs: 400 }) };
     },
@@ -214,7 +284,11 @@ const rows: Row[] = [
         res.writeHead(200, { 'content-type': TEXT, 'content-encoding': 'gzip' });
         res.end(bomb);
       });
-      return { req: https(server, { limits: { ...scrapeRequest('http://x').limits, bodySizeLimit: 65536 } }) };
+      return {
+        req: https(server, {
+          limits: { ...scrapeRequest('http://x').limits, bodySizeLimit: 65536 },
+        }),
+      };
     },
   },
   {
@@ -257,13 +331,21 @@ const rows: Row[] = [
     reason: 'sample_limit_exceeded',
     name: 'three samples against sample_limit 2',
     diagnosis: /exposes 3 samples and sample_limit is 2/,
-    setup: async () => ({ req: https(await serve(good, metrics), { limits: { ...scrapeRequest('http://x').limits, sampleLimit: 2 } }) }),
+    setup: async () => ({
+      req: https(await serve(good, metrics), {
+        limits: { ...scrapeRequest('http://x').limits, sampleLimit: 2 },
+      }),
+    }),
   },
   {
     reason: 'label_limit_exceeded',
     name: 'label_limit 3 against job, instance, __name__ and one label',
     diagnosis: /label_limit exceeded \(metric: up_total, number of labels: 4, limit: 3\)/,
-    setup: async () => ({ req: https(await serve(good, metrics), { limits: { ...scrapeRequest('http://x').limits, labelLimit: 3 } }) }),
+    setup: async () => ({
+      req: https(await serve(good, metrics), {
+        limits: { ...scrapeRequest('http://x').limits, labelLimit: 3 },
+      }),
+    }),
   },
 ];
 
