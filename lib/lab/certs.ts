@@ -94,7 +94,7 @@ export async function makeCa(options: CaOptions): Promise<Issued> {
         keys,
         extensions,
       });
-  return { certPem: cert.toString('pem'), keyPem: await keyPem(keys), cert, keys };
+  return { certPem: `${cert.toString('pem')}\n`, keyPem: `${await keyPem(keys)}\n`, cert, keys };
 }
 
 /** Makes a server (or client) certificate signed by `ca`. */
@@ -128,7 +128,7 @@ export async function makeLeaf(ca: Issued, options: LeafOptions): Promise<Issued
     signingKey: ca.keys.privateKey,
     extensions,
   });
-  return { certPem: cert.toString('pem'), keyPem: await keyPem(keys), cert, keys };
+  return { certPem: `${cert.toString('pem')}\n`, keyPem: `${await keyPem(keys)}\n`, cert, keys };
 }
 
 /** Days from now, as a Date: `daysFromNow(-1)` is yesterday. */

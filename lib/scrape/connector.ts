@@ -6,7 +6,7 @@
  */
 import { lookup, type LookupAddress } from 'node:dns';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type SecureVersion } from 'node:tls';
+import { connect as tlsConnect, type SecureVersion, type TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
 import type { TlsInfo } from '#lib/result/types.ts';
 import { ScrapeFailureError, type ScrapeFailure } from './failure.ts';
@@ -150,8 +150,11 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
         ...(tls.ca === undefined ? {} : { ca: tls.ca }),
         ...(tls.cert === undefined ? {} : { cert: tls.cert, key: tls.key }),
         minVersion: TLS_VERSIONS[tls.minVersion ?? 'TLS12'],
-        // We verify ourselves, after the handshake, in Go's order and with Go's rules.
+        // We verify ourselves, after the handshake, in Go's order and with Go's rules. Node would
+        // otherwise also fold its own name check (CN fallback, `localhost` when no name is given)
+        // into authorizationError, which must hold OpenSSL's chain verdict alone.
         rejectUnauthorized: false,
+        checkServerIdentity: () => undefined,
         // Go trusts any certificate in the pool as an anchor; OpenSSL needs this flag to do the same.
         allowPartialTrustChain: true,
         ALPNProtocols: ['http/1.1'],
@@ -159,33 +162,43 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
       socket = secure;
       secure.once('error', fail);
       secure.once('secureConnect', () => {
-        probe.tlsMs = performance.now() - t2;
-        const verification = verifyPeer(secure, {
-          verifyName: tls.serverName ?? hostname,
-          insecureSkipVerify: tls.insecureSkipVerify,
-          caSource: tls.caSource,
-          now: options.now(),
-        });
-        probe.tls = verification.info;
-        if (verification.failure) {
-          if (!tls.insecureSkipVerify) {
-            probe.failure = verification.failure;
-            done(new ScrapeFailureError(verification.failure));
-            return;
-          }
-          probe.skippedVerification = `${verification.failure.reason}: ${verification.failure.diagnosis}`;
+        try {
+          onSecure(secure, hostname, t2);
+        } catch (error) {
+          // A bug of ours in an event handler must fail this check, not the process.
+          done(error as Error);
         }
-        probe.phase = 'request';
-        probe.readyAt = performance.now();
-        secure.removeListener('error', fail);
-        // Under TLS 1.3 the server judges our client certificate after our side of the handshake
-        // is done: its alert arrives as a socket error that undici reports only as "other side
-        // closed". Keep the first one for the classifier.
-        secure.once('error', (err: NodeJS.ErrnoException) => {
-          probe.error ??= err;
-        });
-        done(null, secure);
       });
+    };
+
+    const onSecure = (secure: TLSSocket, hostname: string, t2: number): void => {
+      probe.tlsMs = performance.now() - t2;
+      const verification = verifyPeer(secure, {
+        verifyName: tls.serverName ?? hostname,
+        insecureSkipVerify: tls.insecureSkipVerify,
+        caSource: tls.caSource,
+        caSubjects: tls.caSubjects,
+        now: options.now(),
+      });
+      probe.tls = verification.info;
+      if (verification.failure) {
+        if (!tls.insecureSkipVerify) {
+          probe.failure = verification.failure;
+          done(new ScrapeFailureError(verification.failure));
+          return;
+        }
+        probe.skippedVerification = `${verification.failure.reason}: ${verification.failure.diagnosis}`;
+      }
+      probe.phase = 'request';
+      probe.readyAt = performance.now();
+      secure.removeListener('error', fail);
+      // Under TLS 1.3 the server judges our client certificate after our side of the handshake
+      // is done: its alert arrives as a socket error that undici reports only as "other side
+      // closed". Keep the first one for the classifier.
+      secure.once('error', (err: NodeJS.ErrnoException) => {
+        probe.error ??= err;
+      });
+      done(null, secure);
     };
   };
 }

@@ -18,6 +18,8 @@ export interface TlsMaterial {
   minVersion?: TlsSettings['minVersion'];
   /** Where the trust anchors came from, for diagnoses: `tls_config.ca_file (/etc/ca.pem)`. */
   caSource: string;
+  /** Subjects of the configured CA certificates, to tell a missing intermediate from a wrong CA. */
+  caSubjects: string[];
 }
 
 async function readSetting(file: string, key: string): Promise<string | ScrapeFailure> {
@@ -42,6 +44,7 @@ export async function loadTlsMaterial(settings: TlsSettings): Promise<TlsMateria
   const material: TlsMaterial = {
     insecureSkipVerify: settings.insecureSkipVerify ?? false,
     caSource: 'the system trust store',
+    caSubjects: [],
   };
   if (settings.serverName !== undefined) material.serverName = settings.serverName;
   if (settings.minVersion !== undefined) material.minVersion = settings.minVersion;
@@ -54,8 +57,10 @@ export async function loadTlsMaterial(settings: TlsSettings): Promise<TlsMateria
     material.ca = settings.ca;
     material.caSource = 'the configured CA (tls_config.ca)';
   }
-  if (material.ca !== undefined && !hasCertificate(material.ca)) {
-    return failure('config_invalid', `${material.caSource} holds no PEM certificate`);
+  if (material.ca !== undefined) {
+    material.caSubjects = certificateSubjects(material.ca);
+    if (material.caSubjects.length === 0)
+      return failure('config_invalid', `${material.caSource} holds no PEM certificate`);
   }
   const cert =
     settings.certFile !== undefined
@@ -72,13 +77,16 @@ export async function loadTlsMaterial(settings: TlsSettings): Promise<TlsMateria
   return material;
 }
 
-function hasCertificate(pem: string): boolean {
-  const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem);
-  if (!first) return false;
-  try {
-    new X509Certificate(first[0]);
-    return true;
-  } catch {
-    return false;
+/** The subjects of every certificate in a PEM bundle (`CN=etcd-ca, O=x`); unparsable ones are skipped. */
+function certificateSubjects(pem: string): string[] {
+  const subjects: string[] = [];
+  for (const block of pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ??
+    []) {
+    try {
+      subjects.push(new X509Certificate(block).subject.split('\n').join(', '));
+    } catch {
+      // Not a certificate OpenSSL can read: OpenSSL will ignore it too.
+    }
   }
+  return subjects;
 }

@@ -28,6 +28,8 @@ export interface VerifyOptions {
   insecureSkipVerify: boolean;
   /** Where the CA came from, for the diagnosis (`tls_config.ca_file (/etc/…/ca.pem)`). */
   caSource: string;
+  /** Subjects of the configured CA certificates (empty for the system store). */
+  caSubjects: readonly string[];
   now: number;
 }
 
@@ -111,8 +113,10 @@ function goTime(ms: number): string {
 
 /** Inspects and verifies the peer of an established TLS connection. Never throws for a bad certificate. */
 export function verifyPeer(socket: TLSSocket, options: VerifyOptions): Verification {
-  const leaf = socket.getPeerX509Certificate();
+  // Read the chain first and take the leaf from it: on Node 24, calling getPeerX509Certificate()
+  // before getPeerCertificate(true) leaves the latter an empty object, and the chain is lost.
   const chain = peerChain(socket);
+  const leaf = chain[0] ?? socket.getPeerX509Certificate();
   const info: TlsInfo = {
     version: socket.getProtocol(),
     verified: false,
@@ -187,7 +191,7 @@ export function verifyPeer(socket: TLSSocket, options: VerifyOptions): Verificat
       goError = 'x509: certificate signed by unknown authority';
       result = {
         reason: 'tls_unknown_ca',
-        diagnosis: unknownCaDiagnosis(openSslCode, info, options.caSource),
+        diagnosis: unknownCaDiagnosis(openSslCode, info, chain.length, options),
       };
     }
   }
@@ -198,8 +202,23 @@ export function verifyPeer(socket: TLSSocket, options: VerifyOptions): Verificat
   return { info, goError, failure: result, chainCodeFromOpenSsl: openSslCode };
 }
 
-function unknownCaDiagnosis(code: string, info: TlsInfo, caSource: string): string {
+function unknownCaDiagnosis(
+  code: string,
+  info: TlsInfo,
+  chainLength: number,
+  options: VerifyOptions,
+): string {
+  const { caSource, caSubjects } = options;
   const base = `the server's certificate chain (${info.subject ?? '?'}, issued by ${info.issuer ?? '?'}) does not lead to the CA in ${caSource}`;
+  const selfSigned = info.subject === info.issuer;
+  if (
+    !selfSigned &&
+    chainLength === 1 &&
+    caSubjects.length > 0 &&
+    !caSubjects.includes(info.issuer ?? '')
+  ) {
+    return `${base}: the server sent only its own certificate, and ${info.issuer ?? 'its issuer'} is not in ${caSource}. Either the server does not send its intermediate certificate (configure it to serve the full chain, leaf first), or ${caSource} holds the wrong CA (it holds ${caSubjects.join('; ')})`;
+  }
   if (code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') {
     return `${base} (unable to verify the first certificate): either ${caSource} is not the CA that signed it (it may have rotated), or the server does not send its intermediate certificates`;
   }

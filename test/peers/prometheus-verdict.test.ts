@@ -33,15 +33,17 @@ const missing =
 const EXPECT: Record<string, { reason: string; lastError: RegExp }> = {
   'etcd-mtls': { reason: 'ok', lastError: /^$/ },
   // Under TLS 1.3 Go's client may write its request before the server's alert arrives, so Prometheus
-  // says "connection reset by peer" on some scrapes and names the alert on others; scrape-check keeps
+  // says "connection reset by peer" or "broken pipe" on some scrapes and names the alert on others; scrape-check keeps
   // the alert from the socket and always names it. The difference is Prometheus's race, not a verdict.
   'etcd-no-client-cert': {
     reason: 'tls_client_cert_rejected',
-    lastError: /remote error: tls: (bad certificate|certificate required)|connection reset by peer/,
+    lastError:
+      /remote error: tls: (bad certificate|certificate required)|connection reset by peer|broken pipe/,
   },
   'etcd-rogue-client-cert': {
     reason: 'tls_client_cert_rejected',
-    lastError: /remote error: tls: (bad certificate|unknown certificate authority)|connection reset by peer/,
+    lastError:
+      /remote error: tls: (bad certificate|unknown certificate authority)|connection reset by peer|broken pipe/,
   },
   'etcd-plain-http': { reason: 'connection_lost', lastError: /EOF|connection reset/ },
   'node-basic-auth': { reason: 'ok', lastError: /^$/ },
@@ -55,9 +57,15 @@ const EXPECT: Record<string, { reason: string; lastError: RegExp }> = {
   },
   headers: { reason: 'ok', lastError: /^$/ },
   // A TLS port spoken to in plain HTTP: Go's server answers 400 "Client sent an HTTP request to an HTTPS server".
-  'node-plain-http': { reason: 'http_status', lastError: /server returned HTTP status 400 Bad Request/ },
+  'node-plain-http': {
+    reason: 'http_status',
+    lastError: /server returned HTTP status 400 Bad Request/,
+  },
   // A plain port spoken to over TLS.
-  'plain-port-over-tls': { reason: 'tls_handshake_failed', lastError: /server gave HTTP response to HTTPS client/ },
+  'plain-port-over-tls': {
+    reason: 'tls_handshake_failed',
+    lastError: /server gave HTTP response to HTTPS client/,
+  },
   // Prometheus 2 reads any Content-Type as text; scrape-check --prometheus-version 2 agrees (and warns about 3).
   'html-content-type': { reason: 'ok', lastError: /^$/ },
   'cn-only-cert': {
@@ -264,9 +272,11 @@ scrape_configs:
           expected.lastError,
           `${result.job}: Prometheus said ${target.lastError}`,
         );
-        if (result.job === 'node-plain-http') assert.match(result.diagnosis, /The port speaks HTTPS: set scheme: https/);
-      if (result.job === 'plain-port-over-tls') assert.match(result.diagnosis, /does not speak TLS .*use scheme: http/);
-      if (result.reason === 'label_limit_exceeded') {
+        if (result.job === 'node-plain-http')
+          assert.match(result.diagnosis, /The port speaks HTTPS: set scheme: https/);
+        if (result.job === 'plain-port-over-tls')
+          assert.match(result.diagnosis, /does not speak TLS .*use scheme: http/);
+        if (result.reason === 'label_limit_exceeded') {
           assert.ok(
             result.diagnosis.startsWith(target.lastError),
             `${result.job}: ${result.diagnosis} vs Prometheus's ${target.lastError}`,

@@ -214,6 +214,37 @@ describe('a scrape as Prometheus makes it', () => {
     assert.match(result.diagnosis, /legacy Common Name field/);
   });
 
+  test('a server that does not send its intermediate: said precisely; the full chain verifies', async () => {
+    const root = await makeCa({ commonName: 'root-ca' });
+    const intermediate = await makeCa({
+      commonName: 'intermediate-ca',
+      issuer: root,
+      notAfter: daysFromNow(100),
+    });
+    const served = await makeLeaf(intermediate, { commonName: 'apiserver', ips: ['127.0.0.1'] });
+    const leafOnly = await startHttps({ cert: served.certPem, key: served.keyPem }, ok);
+    const fullChain = await startHttps(
+      { cert: served.certPem + intermediate.certPem, key: served.keyPem },
+      ok,
+    );
+    servers.push(leafOnly, fullChain);
+    const missing = await scrape(
+      scrapeRequest(`https://${leafOnly.address}/metrics`, { tls: { ca: root.certPem } }),
+      { prometheusVersion: '3' },
+    );
+    assert.equal(missing.result.reason, 'tls_unknown_ca');
+    assert.match(missing.result.diagnosis, /does not send its intermediate certificate/);
+    const full = await scrape(
+      scrapeRequest(`https://${fullChain.address}/metrics`, { tls: { ca: root.certPem } }),
+      { prometheusVersion: '3' },
+    );
+    assert.equal(full.result.reason, 'ok', full.result.diagnosis);
+    // The intermediate expires first: that is when verification will start to fail.
+    assert.equal(full.result.tls!.chainNotAfter, intermediate.cert.notAfter.toISOString());
+    assert.equal(full.result.tls!.earliestNotAfter, intermediate.cert.notAfter.toISOString());
+    assert.equal(full.result.tls!.notAfter, served.cert.notAfter.toISOString());
+  });
+
   test('server_name sets SNI and the name verified', async () => {
     const named = await makeLeaf(ca, { commonName: 'etcd', dns: ['etcd.kube-system.svc'] });
     let sni: string | undefined;
