@@ -26,37 +26,42 @@ export class CorruptGzipError extends Error {
 }
 
 /**
- * Streams `body` into `onChunk`; returns the decoded byte count. Throws BodyTooLargeError when the
- * decoded body reaches `limit` (Prometheus fails at `n >= limit`, scrape/scrape.go readResponse),
- * CorruptGzipError for a bad gzip stream, and the transport's error otherwise.
+ * Streams `body` into `onChunk` until it ends or `onChunk` returns false (the parser has found the
+ * body invalid: reading on would only cost time, as with a billion-character line); returns the
+ * decoded byte count. Throws BodyTooLargeError when the decoded body reaches `limit` (Prometheus
+ * fails at `n >= limit`, scrape/scrape.go readResponse), CorruptGzipError for a bad gzip stream,
+ * and the transport's error otherwise.
  */
 export async function readBody(
   body: Readable,
   gzip: boolean,
   limit: number,
-  onChunk: (chunk: Uint8Array) => void,
+  onChunk: (chunk: Uint8Array) => boolean,
 ): Promise<number> {
   let bytes = 0;
+  let stopped = false;
   const sink = async (source: AsyncIterable<Buffer>): Promise<void> => {
     for await (const chunk of source) {
       bytes += chunk.length;
       if (limit > 0 && bytes >= limit) throw new BodyTooLargeError(limit);
-      onChunk(chunk);
+      if (!onChunk(chunk)) {
+        stopped = true;
+        return;
+      }
     }
   };
-  if (!gzip) {
-    await pipeline(body, sink);
-    return bytes;
-  }
-  const gunzip = createGunzip();
   try {
-    await pipeline(body, gunzip, sink);
+    if (gzip) await pipeline(body, createGunzip(), sink);
+    else await pipeline(body, sink);
   } catch (error) {
+    if (stopped) return bytes;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'Z_NEED_DICT') {
+    if (gzip && (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'Z_NEED_DICT')) {
       throw new CorruptGzipError((error as Error).message);
     }
     throw error;
+  } finally {
+    if (stopped) body.destroy();
   }
   return bytes;
 }

@@ -324,9 +324,9 @@ async function readExposition(
   let bytes = 0;
   try {
     const gzip = (response.headers['content-encoding'] ?? '') === 'gzip';
-    bytes = await readBody(response.body, gzip, req.limits.bodySizeLimit, (chunk) => {
-      stream.write(chunk);
-    });
+    bytes = await readBody(response.body, gzip, req.limits.bodySizeLimit, (chunk) =>
+      stream.write(chunk),
+    );
   } catch (error) {
     result.bytes = bytes;
     result.phases.bodyMs = round(performance.now() - headersAt);

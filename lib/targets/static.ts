@@ -78,15 +78,25 @@ export function planStaticJobs(
         'credentials are sent over plain HTTP (scheme: http): anyone on the path can read them',
       );
     }
+    // Prometheus keeps one target per distinct label set: the same address with the same labels,
+    // listed twice, is scraped once (scrape/target.go, targets keyed by their labels' hash).
+    const seen = new Map<string, ScrapeRequest>();
     for (const group of job.static_configs) {
       for (const target of group.targets) {
+        const key = JSON.stringify([target, Object.entries(group.labels).sort()]);
+        const first = seen.get(key);
+        if (first) {
+          const note = `${target} is listed more than once with the same labels in job ${job.job_name}: Prometheus scrapes it once, and so does scrape-check`;
+          if (!first.warnings.includes(note)) first.warnings.push(note);
+          continue;
+        }
         // Prometheus 2 wrote the scheme's default port into the instance; Prometheus 3 stopped.
         const instance = version === '2' ? withDefaultPort(target, job.scheme) : target;
         const url = new URL(`${job.scheme}://${target}${job.metrics_path}`);
         for (const [key, values] of Object.entries(job.params)) {
           for (const value of values) url.searchParams.append(key, value);
         }
-        requests.push({
+        const request: ScrapeRequest = {
           job: job.job_name,
           cluster: null,
           instance,
@@ -116,7 +126,9 @@ export function planStaticJobs(
                 }
               : null,
           warnings: [...warnings],
-        });
+        };
+        seen.set(key, request);
+        requests.push(request);
       }
     }
   }

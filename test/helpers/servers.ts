@@ -42,7 +42,8 @@ function track(
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    // A deep backlog: a thousand simultaneous connects must not overflow the accept queue.
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
       const port = (server.address() as AddressInfo).port;
       resolve({
         port,

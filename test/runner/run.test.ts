@@ -37,19 +37,28 @@ describe('the runner', () => {
   after(() => Promise.all([healthy.close(), hanging.close(), forbidden.close()]));
 
   test('forty hanging targets cost one scrape_timeout, and the healthy ones still pass', async () => {
-    const hangers = Array.from({ length: 40 }, () => `"${hanging.address}"`).join(', ');
+    // Distinct labels make distinct targets, as in Prometheus; the same address and labels twice are one.
+    const hangers = Array.from(
+      { length: 40 },
+      (_, i) => `{targets: ["${hanging.address}"], labels: {i: "${i}"}}`,
+    ).join(', ');
     const cfg = config(`
 scrape_configs:
   - job_name: hang
     scrape_timeout: 300ms
-    static_configs: [{targets: [${hangers}]}]
+    static_configs: [${hangers}, {targets: ["${hanging.address}"], labels: {i: "0"}}]
   - job_name: ok
     static_configs: [{targets: ["${healthy.address}"]}]
 `);
     const started = performance.now();
     const report = await runChecks(cfg, { concurrency: 100 });
     const elapsed = performance.now() - started;
-    assert.equal(report.summary.total, 41);
+    assert.equal(
+      report.summary.total,
+      41,
+      'the duplicate (same address, same labels) is scraped once',
+    );
+    assert.ok(report.results[0]!.warnings.some((w) => /listed more than once/.test(w)));
     assert.equal(report.summary.ok, 1);
     assert.ok(
       report.results.filter((r) => r.job === 'hang').every((r) => r.reason === 'scrape_timeout'),
