@@ -4,7 +4,12 @@
  * ServiceAccount that no longer exists. Decided from the token's claims (decoded, never
  * verified) and, for a legacy Secret, from the Secret itself.
  */
-import { callApi, type ClusterConnection, type ScopedToken, type TokenSource } from '#lib/credentials/index.ts';
+import {
+  callApi,
+  type ClusterConnection,
+  type ScopedToken,
+  type TokenSource,
+} from '#lib/credentials/index.ts';
 
 export interface UnauthorizedContext {
   conn: ClusterConnection;
@@ -19,15 +24,24 @@ function ago(ms: number): string {
   return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
 }
 
-async function secretState(ctx: UnauthorizedContext, namespace: string, name: string): Promise<string> {
-  const result = await callApi(ctx.conn, `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`, {
-    ...(ctx.timeoutMs === undefined ? {} : { timeoutMs: ctx.timeoutMs }),
-  });
+async function secretState(
+  ctx: UnauthorizedContext,
+  namespace: string,
+  name: string,
+): Promise<string> {
+  const result = await callApi(
+    ctx.conn,
+    `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
+    {
+      ...(ctx.timeoutMs === undefined ? {} : { timeoutMs: ctx.timeoutMs }),
+    },
+  );
   if (!result.ok && result.status === 404) {
     return ` The Secret ${namespace}/${name} has been deleted since the token was read, and its token died with it.`;
   }
   if (result.ok) {
-    const labels = (result.body as { metadata?: { labels?: Record<string, string> } } | null)?.metadata?.labels;
+    const labels = (result.body as { metadata?: { labels?: Record<string, string> } } | null)
+      ?.metadata?.labels;
     const since = labels?.['kubernetes.io/legacy-token-invalid-since'];
     if (since !== undefined) {
       return ` Kubernetes marked this legacy token invalid since ${since} (unused for a year, LegacyServiceAccountTokenCleanUp in 1.29+). Switch to service_account (TokenRequest).`;
@@ -57,7 +71,8 @@ export async function diagnoseUnauthorized(ctx: UnauthorizedContext): Promise<st
         why = `Nothing refreshed ${ctx.source.path}: in a pod the kubelet rotates the projected token; outside one, whatever writes the file must renew it before it expires.`;
         break;
       case 'secret':
-        why = 'Legacy Secret tokens do not normally expire: the Secret holds a token someone wrote by hand.';
+        why =
+          'Legacy Secret tokens do not normally expire: the Secret holds a token someone wrote by hand.';
         break;
     }
     return `${head} The token expired at ${when} (${ago(ctx.now - claims.exp * 1000)} before the scrape). ${why}`;

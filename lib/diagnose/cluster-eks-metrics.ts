@@ -40,14 +40,20 @@ export async function diagnoseEksMetrics(
   if (servesEksMetrics(version) === false) {
     return `${head} Cluster "${conn.name}" runs Kubernetes ${version ?? '?'}; EKS serves kube-scheduler and kube-controller-manager metrics only from 1.28. Upgrade the cluster or remove these targets.`;
   }
-  const result = await callApi(conn, `/apis/apiregistration.k8s.io/v1/apiservices/${EKS_METRICS_APISERVICE}`, { timeoutMs });
+  const result = await callApi(
+    conn,
+    `/apis/apiregistration.k8s.io/v1/apiservices/${EKS_METRICS_APISERVICE}`,
+    { timeoutMs },
+  );
   if (!result.ok) {
     if (result.status === 404) {
       return `${head} The APIService ${EKS_METRICS_APISERVICE} does not exist on cluster "${conn.name}". EKS creates it on 1.28 and later; an admission webhook that blocks its creation keeps it away (search the kube-apiserver audit log for ${EKS_METRICS_APISERVICE}).`;
     }
     return `${head} scrape-check could not read the APIService ${EKS_METRICS_APISERVICE} (HTTP ${result.status ?? result.code ?? '?'}: ${result.message}); the checker needs get on apiservices (deploy/checker-rbac.yaml).`;
   }
-  const conditions = (result.body as { status?: { conditions?: ApiServiceCondition[] } } | null)?.status?.conditions ?? [];
+  const conditions =
+    (result.body as { status?: { conditions?: ApiServiceCondition[] } } | null)?.status
+      ?.conditions ?? [];
   const available = conditions.find((c) => c.type === 'Available');
   if (available?.status !== 'True') {
     return `${head} The APIService ${EKS_METRICS_APISERVICE} is not Available (${available?.reason ?? 'no condition'}${available?.message === undefined ? '' : `: ${available.message}`}). It is served by EKS: if it stays unavailable, open an AWS support case.`;

@@ -52,7 +52,8 @@ export function accessFor(url: URL): Access {
 /** `get path "/metrics"`, `get resource "nodes/proxy" (name node-1)`. */
 export function describeAccess(access: Access): string {
   if (access.kind === 'nonResource') return `${access.verb} path "${access.path}"`;
-  const resource = access.subresource === undefined ? access.resource : `${access.resource}/${access.subresource}`;
+  const resource =
+    access.subresource === undefined ? access.resource : `${access.resource}/${access.subresource}`;
   const group = access.group === '' ? '' : ` in API group "${access.group}"`;
   return `${access.verb} resource "${resource}"${group}`;
 }
@@ -62,6 +63,7 @@ export function ruleYaml(access: Access): string {
   if (access.kind === 'nonResource') {
     return `rules:\n  - nonResourceURLs: ["${access.path}"]\n    verbs: ["${access.verb}"]`;
   }
-  const resource = access.subresource === undefined ? access.resource : `${access.resource}/${access.subresource}`;
+  const resource =
+    access.subresource === undefined ? access.resource : `${access.resource}/${access.subresource}`;
   return `rules:\n  - apiGroups: ["${access.group}"]\n    resources: ["${resource}"]\n    verbs: ["${access.verb}"]`;
 }

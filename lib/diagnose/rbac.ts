@@ -14,9 +14,7 @@ export { accessFor, describeAccess, ruleYaml } from './rbac-access.ts';
 export type { Access } from './rbac-access.ts';
 
 /** The cluster's answer to one SubjectAccessReview. */
-export type Review =
-  | { ok: true; allowed: boolean; reason: string }
-  | { ok: false; error: string };
+export type Review = { ok: true; allowed: boolean; reason: string } | { ok: false; error: string };
 
 /** Asks the cluster whether `subject` may do `access`. */
 export async function reviewAccess(
@@ -53,15 +51,25 @@ export async function reviewAccess(
       result.status === 403
         ? ` The checker needs create on subjectaccessreviews.authorization.k8s.io (deploy/checker-rbac.yaml).`
         : '';
-    return { ok: false, error: `SubjectAccessReview failed (${status}: ${result.message}).${hint}` };
+    return {
+      ok: false,
+      error: `SubjectAccessReview failed (${status}: ${result.message}).${hint}`,
+    };
   }
-  const status = (result.body as { status?: { allowed?: unknown; reason?: unknown; evaluationError?: unknown } } | null)?.status;
-  const reason = [status?.reason, status?.evaluationError].filter((s) => typeof s === 'string' && s !== '').join('; ');
+  const status = (
+    result.body as {
+      status?: { allowed?: unknown; reason?: unknown; evaluationError?: unknown };
+    } | null
+  )?.status;
+  const reason = [status?.reason, status?.evaluationError]
+    .filter((s) => typeof s === 'string' && s !== '')
+    .join('; ');
   return { ok: true, allowed: status?.allowed === true, reason };
 }
 
 function bindingYaml(subject: Subject): string {
-  const [, namespace = '<namespace>', name = '<name>'] = /^system:serviceaccount:([^:]+):(.+)$/.exec(subject.user) ?? [];
+  const [, namespace = '<namespace>', name = '<name>'] =
+    /^system:serviceaccount:([^:]+):(.+)$/.exec(subject.user) ?? [];
   return [
     'apiVersion: rbac.authorization.k8s.io/v1',
     'kind: ClusterRoleBinding',
@@ -108,14 +116,20 @@ export interface ForbiddenContext {
  * await diagnoseForbidden(ctx, new URL('https://api:443/metrics'), body);
  * // 'RBAC does not let system:serviceaccount:monitoring:scrape-check get path "/metrics" … add this rule …'
  */
-export async function diagnoseForbidden(ctx: ForbiddenContext, url: URL, body: string): Promise<string> {
+export async function diagnoseForbidden(
+  ctx: ForbiddenContext,
+  url: URL,
+  body: string,
+): Promise<string> {
   const message = statusMessage(body);
   const said = message === null ? '' : ` The server said: ${message}.`;
   const access = accessFor(url);
-  const subject = ctx.subject ?? (() => {
-    const user = userFromForbidden(body);
-    return user === null ? null : { user, groups: ['system:authenticated'] };
-  })();
+  const subject =
+    ctx.subject ??
+    (() => {
+      const user = userFromForbidden(body);
+      return user === null ? null : { user, groups: ['system:authenticated'] };
+    })();
   if (subject === null) {
     return `403 from ${url.pathname}: the token is not a JWT, so scrape-check cannot tell whose it is.${said} The identity needs: ${describeAccess(access)}.\n${ruleYaml(access)}`;
   }
@@ -128,17 +142,34 @@ export async function diagnoseForbidden(ctx: ForbiddenContext, url: URL, body: s
     if (/kube-apiserver-kubelet-client|kubelet/i.test(message ?? '')) {
       elsewhere += ` The kubelet refused the API server's own client certificate: bind the ClusterRole system:kubelet-api-admin to the API server's kubelet client user (kube-apiserver-kubelet-client on kubeadm).`;
     } else {
-      elsewhere += ' An admission or aggregated API server (the EKS metrics APIService, a proxy) may deny it on its own.';
+      elsewhere +=
+        ' An admission or aggregated API server (the EKS metrics APIService, a proxy) may deny it on its own.';
     }
     return elsewhere;
   }
   const others = ctx.needed.filter((a) => describeAccess(a) !== describeAccess(access));
-  const reviews = await Promise.all(others.map((a) => reviewAccess(ctx.conn, subject, a, ctx.timeoutMs)));
-  const granted = others.filter((_, i) => { const r = reviews[i]; return r?.ok === true && r.allowed; });
+  const reviews = await Promise.all(
+    others.map((a) => reviewAccess(ctx.conn, subject, a, ctx.timeoutMs)),
+  );
+  const granted = others.filter((_, i) => {
+    const r = reviews[i];
+    return r?.ok === true && r.allowed;
+  });
   let text = `RBAC does not let ${subject.user} ${describeAccess(access)} on cluster "${ctx.conn.name}" (SubjectAccessReview: denied${review.reason === '' ? '' : `, ${review.reason}`}).${said}`;
-  if (access.kind === 'resource' && access.resource === 'nodes' && access.subresource === 'proxy' && access.name !== undefined) {
-    const direct = await reviewAccess(ctx.conn, subject, { ...access, subresource: 'metrics' }, ctx.timeoutMs);
-    if (direct.ok) text += ` (nodes/metrics, which the kubelet checks when scraped directly on :10250, is ${direct.allowed ? 'allowed' : 'denied'} too.)`;
+  if (
+    access.kind === 'resource' &&
+    access.resource === 'nodes' &&
+    access.subresource === 'proxy' &&
+    access.name !== undefined
+  ) {
+    const direct = await reviewAccess(
+      ctx.conn,
+      subject,
+      { ...access, subresource: 'metrics' },
+      ctx.timeoutMs,
+    );
+    if (direct.ok)
+      text += ` (nodes/metrics, which the kubelet checks when scraped directly on :10250, is ${direct.allowed ? 'allowed' : 'denied'} too.)`;
   }
   if (others.length > 0 && granted.length === 0) {
     text += ` It has none of the other permissions scraping needs either (${others.map(describeAccess).join('; ')}), so the ClusterRoleBinding is missing, not one rule: check \`kubectl get clusterrolebindings -o wide | grep ${subject.user.split(':').pop() ?? ''}\` and re-apply deploy/scraper-rbac.yaml, whose binding is:\n${bindingYaml(subject)}`;
@@ -157,14 +188,29 @@ export async function overPrivilegeWarnings(
   subject: Subject,
   timeoutMs = 10_000,
 ): Promise<string[]> {
-  const all = await reviewAccess(conn, subject, { kind: 'resource', verb: '*', group: '*', resource: '*' }, timeoutMs);
-  const fix = 'Bind it only to the ClusterRole in deploy/scraper-rbac.yaml and remove the broader binding.';
+  const all = await reviewAccess(
+    conn,
+    subject,
+    { kind: 'resource', verb: '*', group: '*', resource: '*' },
+    timeoutMs,
+  );
+  const fix =
+    'Bind it only to the ClusterRole in deploy/scraper-rbac.yaml and remove the broader binding.';
   if (all.ok && all.allowed) {
-    return [`${subject.user} can do anything on cluster "${conn.name}" (SubjectAccessReview: verb * on resource * in group * allowed${all.reason === '' ? '' : `, ${all.reason}`}), as cluster-admin can: anyone holding a scrape token owns the cluster. ${fix}`];
+    return [
+      `${subject.user} can do anything on cluster "${conn.name}" (SubjectAccessReview: verb * on resource * in group * allowed${all.reason === '' ? '' : `, ${all.reason}`}), as cluster-admin can: anyone holding a scrape token owns the cluster. ${fix}`,
+    ];
   }
-  const secrets = await reviewAccess(conn, subject, { kind: 'resource', verb: 'list', group: '', resource: 'secrets' }, timeoutMs);
+  const secrets = await reviewAccess(
+    conn,
+    subject,
+    { kind: 'resource', verb: 'list', group: '', resource: 'secrets' },
+    timeoutMs,
+  );
   if (secrets.ok && secrets.allowed) {
-    return [`${subject.user} can list every Secret on cluster "${conn.name}" (SubjectAccessReview: list secrets allowed${secrets.reason === '' ? '' : `, ${secrets.reason}`}): far more than scraping needs. ${fix}`];
+    return [
+      `${subject.user} can list every Secret on cluster "${conn.name}" (SubjectAccessReview: list secrets allowed${secrets.reason === '' ? '' : `, ${secrets.reason}`}): far more than scraping needs. ${fix}`,
+    ];
   }
   return [];
 }

@@ -39,13 +39,14 @@ export async function readBody(
   onChunk: (chunk: Uint8Array) => boolean,
 ): Promise<number> {
   let bytes = 0;
-  let stopped = false;
+  // Set inside the sink; an object so the compiler sees it change.
+  const state = { stopped: false };
   const sink = async (source: AsyncIterable<Buffer>): Promise<void> => {
     for await (const chunk of source) {
       bytes += chunk.length;
       if (limit > 0 && bytes >= limit) throw new BodyTooLargeError(limit);
       if (!onChunk(chunk)) {
-        stopped = true;
+        state.stopped = true;
         return;
       }
     }
@@ -54,14 +55,14 @@ export async function readBody(
     if (gzip) await pipeline(body, createGunzip(), sink);
     else await pipeline(body, sink);
   } catch (error) {
-    if (stopped) return bytes;
+    if (state.stopped) return bytes;
     const code = (error as NodeJS.ErrnoException).code;
     if (gzip && (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'Z_NEED_DICT')) {
       throw new CorruptGzipError((error as Error).message);
     }
     throw error;
   } finally {
-    if (stopped) body.destroy();
+    if (state.stopped) body.destroy();
   }
   return bytes;
 }
