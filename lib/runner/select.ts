@@ -14,7 +14,7 @@ export interface Selection {
 export type SelectionResult = { ok: true; selection: Selection } | { ok: false; message: string };
 
 /**
- * `names` match a scrape job, a cluster (all its targets), a preset in every cluster
+ * `names` match a scrape job, else a cluster (all its targets), a preset in every cluster
  * (`apiserver`), or `cluster/preset`; `clusters` match cluster names only.
  */
 export function selectChecks(
@@ -40,13 +40,14 @@ export function selectChecks(
   };
   const unknown: string[] = [];
   for (const name of names) {
-    let matched = false;
-    for (const job of config.scrape_configs) {
-      if (job.job_name === name) {
-        jobs.add(job);
-        matched = true;
-      }
+    // A scrape job's own name wins: `etcd` names the plain job etcd when there is one, and only
+    // otherwise the etcd preset of every cluster (`prod/etcd` always names the preset).
+    const job = config.scrape_configs.find((j) => j.job_name === name);
+    if (job) {
+      jobs.add(job);
+      continue;
     }
+    let matched = false;
     const [clusterName, preset] = name.includes('/') ? name.split('/', 2) : [name, undefined];
     for (const c of config.clusters) {
       if (c.name === clusterName) {

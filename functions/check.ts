@@ -1,0 +1,37 @@
+/**
+ * `check`: direct invocation. Runs what the event names and returns the `run --json` document; with
+ * `response_url` (chatops' asynchronous call) it also posts the results there as a Slack message,
+ * or, when the run could not happen, a message that says why.
+ */
+import {
+  errorMessage,
+  postToResponseUrl,
+  reportMessage,
+  type SlackMessage,
+} from '#lib/chatops/index.ts';
+import type { RunReport } from '#lib/result/types.ts';
+import { loadConfig } from './commons/config.ts';
+import { parseCheckEvent } from './commons/events.ts';
+import { logger } from './commons/logger.ts';
+import { runInLambda } from './commons/run.ts';
+
+async function post(url: string | undefined, message: () => SlackMessage): Promise<void> {
+  if (url === undefined) return;
+  await postToResponseUrl(url, message()).catch((error: unknown) => {
+    logger.error('could not post to response_url', { error: (error as Error).message });
+  });
+}
+
+export const handler = async (event: unknown): Promise<RunReport> => {
+  const request = parseCheckEvent(event);
+  const { response_url: url, requested_by: by, clusters = [], jobs = [] } = request;
+  try {
+    const report = await runInLambda(await loadConfig(), { clusters, jobs });
+    const scope = [...clusters, ...jobs].join(' ');
+    await post(url, () => reportMessage(report, { scope, ...(by ? { requestedBy: by } : {}) }));
+    return report;
+  } catch (error) {
+    await post(url, () => errorMessage((error as Error).message));
+    throw error;
+  }
+};

@@ -1,0 +1,26 @@
+/**
+ * The configuration, from where `SCRAPE_CHECK_CONFIG` points (the bundle, S3 or SSM), kept across
+ * warm invocations for a minute so edits in S3 or SSM apply without a redeploy.
+ */
+import type { Config } from '#lib/config/index.ts';
+import { configLocation } from '#lib/config/env.ts';
+import { createConfigCache } from '#lib/config/source.ts';
+import { logger } from './logger.ts';
+
+const cache = createConfigCache();
+
+/** The configuration could not be had; the message names the location, key and problem. */
+export class ConfigUnusableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigUnusableError';
+  }
+}
+
+/** Loads (or reuses) the configuration; throws `ConfigUnusableError` with the problems. */
+export async function loadConfig(): Promise<Config> {
+  const result = await cache.load(configLocation());
+  if (!result.ok) throw new ConfigUnusableError(result.message);
+  for (const warning of result.warnings) logger.warn(warning);
+  return result.config;
+}

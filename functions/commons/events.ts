@@ -1,0 +1,78 @@
+/**
+ * The functions' events (`../shared/contract.md`, "The functions"), validated: a malformed event is
+ * an error that says what was wrong, never a run of everything by accident.
+ */
+import { z } from 'zod';
+
+const names = z.array(z.string().min(1)).optional();
+
+/** `{ clusters?, jobs? }`: the scheduled rule's constant input, and each fan-out message. */
+export const runRequestSchema = z.strictObject({ clusters: names, jobs: names });
+export type RunRequest = z.output<typeof runRequestSchema>;
+
+/** The `check` function's event; `requested_by` (a Slack user id) is chatops' addition. */
+export const checkEventSchema = runRequestSchema.extend({
+  response_url: z.url({ protocol: /^https?$/ }).optional(),
+  requested_by: z.string().optional(),
+});
+export type CheckEvent = z.output<typeof checkEventSchema>;
+
+/** An EventBridge Scheduled Event (the rule without constant input). */
+const scheduledEventSchema = z.looseObject({
+  'detail-type': z.literal('Scheduled Event'),
+  source: z.literal('aws.events'),
+});
+
+function problem(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'event'}: ${i.message}`)
+    .join('; ');
+}
+
+/** The event could not be read. */
+export class EventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EventError';
+  }
+}
+
+/** A Scheduled Event runs everything; constant input names what to run. */
+export function parseScheduledEvent(event: unknown): RunRequest {
+  if (scheduledEventSchema.safeParse(event).success) return {};
+  const parsed = runRequestSchema.safeParse(event ?? {});
+  if (!parsed.success)
+    throw new EventError(
+      `not a Scheduled Event nor { clusters?, jobs? }: ${problem(parsed.error)}`,
+    );
+  return parsed.data;
+}
+
+/** An SQS message body: JSON `{ clusters?, jobs? }`. */
+export function parseMessageBody(body: string): RunRequest {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    throw new EventError(`the body is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = runRequestSchema.safeParse(json);
+  if (!parsed.success)
+    throw new EventError(`the body is not { clusters?, jobs? }: ${problem(parsed.error)}`);
+  return parsed.data;
+}
+
+export function parseCheckEvent(event: unknown): CheckEvent {
+  const parsed = checkEventSchema.safeParse(event ?? {});
+  if (!parsed.success) throw new EventError(`not a check event: ${problem(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The parts of an SQS event the worker reads. */
+export interface SqsEvent {
+  Records: { messageId: string; body: string }[];
+}
+
+export interface SqsBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
