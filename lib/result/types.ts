@@ -38,7 +38,10 @@ export interface TokenInfo {
   sub: string | null;
   aud: string[];
   exp: string | null;
+  /** When the token was issued (an addition to the contract). */
   iat?: string | null;
+  /** Seconds until `exp`, negative once expired; null for a token that does not expire (an addition). */
+  secondsLeft?: number | null;
 }
 
 export interface Limits {

@@ -3,13 +3,18 @@
  * restart, and a missing one fails this check alone. The returned header value is a secret;
  * `secrets` lists every value to scrub from anything a person or a sink will see.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { decodeClaims, type TokenClaims } from '#lib/credentials/jwt.ts';
 import { failure, type ScrapeFailure } from './failure.ts';
 import type { AuthSettings } from './types.ts';
 
 export interface ResolvedAuth {
   header: string | null;
   secrets: string[];
+  /** A bearer token's JWT claims (null for a token that is not a JWT); never the token. */
+  claims: TokenClaims | null;
+  /** When the credentials file was last written, for tokens read from one. */
+  fileModifiedMs?: number;
 }
 
 async function readSecret(file: string, key: string): Promise<string | ScrapeFailure> {
@@ -33,15 +38,22 @@ async function readSecret(file: string, key: string): Promise<string | ScrapeFai
 export async function resolveAuth(
   auth: AuthSettings | null,
 ): Promise<ResolvedAuth | ScrapeFailure> {
-  if (!auth) return { header: null, secrets: [] };
+  if (!auth) return { header: null, secrets: [], claims: null };
   if (auth.type === 'bearer') {
+    const file = auth.credentialsFile;
     const token =
-      auth.credentialsFile !== undefined
-        ? await readSecret(auth.credentialsFile, 'the credentials file')
+      file !== undefined
+        ? await readSecret(file, 'the credentials file')
         : (auth.credentials ?? '');
     if (typeof token !== 'string') return token;
-    if (token === '') return { header: null, secrets: [] };
-    return { header: `${auth.scheme ?? 'Bearer'} ${token}`, secrets: [token] };
+    if (token === '') return { header: null, secrets: [], claims: null };
+    const resolved: ResolvedAuth = {
+      header: `${auth.scheme ?? 'Bearer'} ${token}`,
+      secrets: [token],
+      claims: decodeClaims(token),
+    };
+    if (file !== undefined) resolved.fileModifiedMs = (await stat(file)).mtimeMs;
+    return resolved;
   }
   const password =
     auth.passwordFile !== undefined
@@ -49,7 +61,11 @@ export async function resolveAuth(
       : (auth.password ?? '');
   if (typeof password !== 'string') return password;
   const encoded = Buffer.from(`${auth.username}:${password}`).toString('base64');
-  return { header: `Basic ${encoded}`, secrets: [password, encoded].filter((s) => s.length > 0) };
+  return {
+    header: `Basic ${encoded}`,
+    secrets: [password, encoded].filter((s) => s.length > 0),
+    claims: null,
+  };
 }
 
 /** Replaces every secret in `text` (tokens echoed by a hostile server, say) with `<redacted>`. */
