@@ -79,10 +79,11 @@ describe('a job token over time', () => {
 
   test('a fresh bound token: claims, lifetime left, no warning', async () => {
     const result = await check('fresh');
-    assert.equal(result.token?.source, 'file');
-    assert.equal(result.token?.sub, SUB);
-    assert.deepEqual(result.token?.aud, ['https://kubernetes.default.svc']);
-    assert.ok(result.token?.secondsLeft != null && Math.abs(result.token.secondsLeft - HOUR) < 5);
+    const token = result.token!;
+    assert.equal(token.source, 'file');
+    assert.equal(token.sub, SUB);
+    assert.deepEqual(token.aud, ['https://kubernetes.default.svc']);
+    assert.ok(token.secondsLeft != null && Math.abs(token.secondsLeft - HOUR) < 5);
     assert.deepEqual(result.warnings, []);
   });
 
