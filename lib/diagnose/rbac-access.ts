@@ -18,9 +18,22 @@ export type Access =
       namespace?: string;
     };
 
-/** The permission a GET of `url` needs. */
-export function accessFor(url: URL): Access {
-  const parts = url.pathname.split('/').filter((p) => p !== '');
+/**
+ * The permission a GET of `url` needs. `server` is the API server's URL: when it carries a path
+ * prefix (a Rancher or Teleport proxy), the prefix is not part of the API path.
+ */
+export function accessFor(url: URL, server?: URL): Access {
+  let pathname = url.pathname;
+  const prefix = server?.pathname.replace(/\/$/, '') ?? '';
+  if (
+    server !== undefined &&
+    prefix !== '' &&
+    url.origin === server.origin &&
+    pathname.startsWith(`${prefix}/`)
+  ) {
+    pathname = pathname.slice(prefix.length);
+  }
+  const parts = pathname.split('/').filter((p) => p !== '');
   let group: string;
   let rest: string[];
   if (parts[0] === 'api' && parts.length >= 3) {
@@ -30,7 +43,7 @@ export function accessFor(url: URL): Access {
     group = parts[1] ?? '';
     rest = parts.slice(3);
   } else {
-    return { kind: 'nonResource', path: url.pathname, verb: 'get' };
+    return { kind: 'nonResource', path: pathname, verb: 'get' };
   }
   let namespace: string | undefined;
   if (rest[0] === 'namespaces' && rest.length >= 3 && rest[1] !== undefined) {

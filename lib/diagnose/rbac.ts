@@ -123,7 +123,7 @@ export async function diagnoseForbidden(
 ): Promise<string> {
   const message = statusMessage(body);
   const said = message === null ? '' : ` The server said: ${message}.`;
-  const access = accessFor(url);
+  const access = accessFor(url, ctx.conn.server);
   const subject =
     ctx.subject ??
     (() => {

@@ -73,11 +73,7 @@ export async function planClusters(
       if (extra) result.diagnosis = `${result.diagnosis}. ${extra}`;
     },
     async review(request, result) {
-      const plan = byRequest.get(request);
-      const warning =
-        plan && 'review' in plan && typeof plan.review === 'function'
-          ? await plan.review(request)
-          : null;
+      const warning = await byRequest.get(request)?.review(request);
       if (warning) result.warnings.push(warning);
     },
   };

@@ -25,8 +25,13 @@ export function captureIo(stdinText = ''): CapturedIo {
   return { stdout, stderr, stdin, out: () => stdout.text, err: () => stderr.text };
 }
 
-/** Fails when any secret (token, password, PEM key) appears in any of the texts. */
-export function assertNoSecrets(texts: readonly string[], secrets: readonly string[]): void {
+/**
+ * Fails when any secret (token, password, PEM key), or anything shaped like one (a JWT, an EKS
+ * token, a private key block), appears in what a test produced: outputs may carry a token's claims,
+ * never the token.
+ */
+export function assertNoSecrets(outputs: readonly unknown[], secrets: Iterable<string>): void {
+  const texts = outputs.map((o) => (typeof o === 'string' ? o : JSON.stringify(o)));
   for (const secret of secrets) {
     if (secret.length < 4) continue;
     const probes = [secret];
@@ -38,5 +43,18 @@ export function assertNoSecrets(texts: readonly string[], secrets: readonly stri
         assert.ok(!text.includes(probe), `a secret leaked into output: …${probe.slice(0, 6)}…`);
       }
     }
+  }
+  for (const text of texts) {
+    assert.doesNotMatch(
+      text,
+      /k8s-aws-v1\.[A-Za-z0-9_-]{20}/,
+      'an EKS token appears in the output',
+    );
+    assert.doesNotMatch(
+      text,
+      /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./,
+      'a JWT appears in the output',
+    );
+    assert.doesNotMatch(text, /PRIVATE KEY/, 'a private key appears in the output');
   }
 }
