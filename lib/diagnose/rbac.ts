@@ -174,7 +174,11 @@ export async function diagnoseForbidden(
   if (others.length > 0 && granted.length === 0) {
     text += ` It has none of the other permissions scraping needs either (${others.map(describeAccess).join('; ')}), so the ClusterRoleBinding is missing, not one rule: check \`kubectl get clusterrolebindings -o wide | grep ${subject.user.split(':').pop() ?? ''}\` and re-apply deploy/scraper-rbac.yaml, whose binding is:\n${bindingYaml(subject)}`;
   } else {
-    text += `${granted.length > 0 ? ` It may ${granted.map(describeAccess).join('; ')}, so it is bound, but` : ''} the ClusterRole bound to it lacks this rule. Add it (deploy/scraper-rbac.yaml has it):\n${ruleYaml(access)}`;
+    text +=
+      granted.length > 0
+        ? ` It may ${granted.map(describeAccess).join('; ')}, so it is bound, but the ClusterRole bound to it lacks this rule.`
+        : ' No ClusterRole bound to it grants this: the binding is gone, or the rule is.';
+    text += ` Add the rule (deploy/scraper-rbac.yaml has it, with its binding):\n${ruleYaml(access)}`;
   }
   return text;
 }

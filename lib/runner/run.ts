@@ -165,8 +165,9 @@ export async function runChecks(config: Config, options: RunOptions = {}): Promi
           });
           const { result } = outcome;
           if (!result.ok) {
-            addHint({ result, url: request.url, errorBody: outcome.errorBody });
-            await clusterPlan.diagnose(request, result, outcome.errorBody);
+            // The cluster's own answer (a SubjectAccessReview) is more precise than a generic hint.
+            const asked = await clusterPlan.diagnose(request, result, outcome.errorBody);
+            if (!asked) addHint({ result, url: request.url, errorBody: outcome.errorBody });
           } else {
             await clusterPlan.review(request, result);
           }

@@ -23,8 +23,11 @@ export interface PlannedFailure {
 export interface ClusterPlans {
   requests: ScrapeRequest[];
   failures: PlannedFailure[];
-  /** Asks the cluster why a request failed (SubjectAccessReview) and adds it to the diagnosis. */
-  diagnose(request: ScrapeRequest, result: CheckResult, errorBody: string | null): Promise<void>;
+  /**
+   * Asks the cluster why a request failed (SubjectAccessReview) and adds it to the diagnosis;
+   * true when it added something.
+   */
+  diagnose(request: ScrapeRequest, result: CheckResult, errorBody: string | null): Promise<boolean>;
   /** Looks at a passing check for what should still worry someone (an over-privileged account). */
   review(request: ScrapeRequest, result: CheckResult): Promise<void>;
 }
@@ -32,7 +35,7 @@ export interface ClusterPlans {
 const NONE: ClusterPlans = {
   requests: [],
   failures: [],
-  diagnose: () => Promise.resolve(),
+  diagnose: () => Promise.resolve(false),
   review: () => Promise.resolve(),
 };
 
@@ -68,9 +71,10 @@ export async function planClusters(
     failures: plans.flatMap((p) => p.failures),
     async diagnose(request, result, errorBody) {
       const plan = byRequest.get(request);
-      if (!plan) return;
+      if (!plan) return false;
       const extra = await plan.diagnose(request, result.httpStatus, errorBody);
       if (extra) result.diagnosis = `${result.diagnosis}. ${extra}`;
+      return extra !== null;
     },
     async review(request, result) {
       const warning = await byRequest.get(request)?.review(request);
