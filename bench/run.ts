@@ -19,7 +19,9 @@ const files = readdirSync(dir)
 let failed = 0;
 for (const file of files) {
   process.stdout.write(`\n== ${file}${quick ? ' (quick)' : ''}\n`);
-  const child = spawnSync(process.execPath, [join(dir, file), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+  const child = spawnSync(process.execPath, [join(dir, file), ...(quick ? ['--quick'] : [])], {
+    stdio: 'inherit',
+  });
   if (child.status !== 0) {
     failed++;
     process.stdout.write(`!! ${file} failed (exit ${String(child.status ?? child.signal)})\n`);

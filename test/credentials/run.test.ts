@@ -94,8 +94,9 @@ describe('scrape-check run against an EKS cluster', () => {
     }
     for (const result of report!.results) {
       assert.equal(result.reason, 'ok', `${result.job}: ${result.diagnosis}`);
-      assert.equal(result.token?.source, 'token_request');
-      assert.equal(result.token?.sub, `system:serviceaccount:${SA.namespace}:${SA.name}`);
+      const token = result.token!;
+      assert.equal(token.source, 'token_request');
+      assert.equal(token.sub, `system:serviceaccount:${SA.namespace}:${SA.name}`);
       assert.ok(result.series > 0);
     }
     assertNoSecrets([out, err], fx.secrets());

@@ -1,0 +1,276 @@
+/**
+ * `scrape-check parse [FILE|-] [--json] [--format auto|prometheus|openmetrics]`: parses an
+ * exposition from a file (gzip or not) or stdin, streamed, and prints a summary or, with `--json`,
+ * every family and sample (the contract's `parse` section).
+ *
+ * Exit codes: 0 valid, 1 invalid (`FILE:LINE:COLUMN: message` on stderr), 2 bad usage.
+ */
+import { once } from 'node:events';
+import { open, type FileHandle } from 'node:fs/promises';
+import { Readable, pipeline } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { createGunzip } from 'node:zlib';
+import { detectFormat, ExpositionStream } from '#lib/exposition/index.ts';
+import type { ExpositionFormat, ExpositionResult } from '#lib/exposition/index.ts';
+import type { Io } from './io.ts';
+
+const USAGE = 'usage: scrape-check parse [FILE|-] [--json] [--format auto|prometheus|openmetrics]';
+const CHUNK = 64 * 1024;
+const FORMATS = ['auto', 'prometheus', 'openmetrics'] as const;
+type FormatChoice = (typeof FORMATS)[number];
+
+/** A problem with the command line or the file itself: exit 2 with one message. */
+class Usage extends Error {}
+
+function isFormatChoice(s: string): s is FormatChoice {
+  return (FORMATS as readonly string[]).includes(s);
+}
+
+interface Source {
+  /** The name errors are reported under. */
+  display: string;
+  chunks: AsyncIterable<Uint8Array>;
+  /** The format, when it could be settled before reading (forced, or a plain file's tail). */
+  format: ExpositionFormat | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs `scrape-check parse` and returns its exit code; writes only to `io`.
+ *
+ * @example
+ * const code = await parseCommand(['metrics.txt', '--json'], { stdout, stderr, stdin });
+ */
+export async function parseCommand(args: string[], io: Io): Promise<number> {
+  let source: Source;
+  let json: boolean;
+  try {
+    const parsed = parseOptions(args);
+    if (parsed === 'help') {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    json = parsed.json;
+    source = await openSource(parsed.file, parsed.format, io);
+  } catch (error) {
+    if (!(error instanceof Usage)) throw error;
+    io.stderr.write(`scrape-check parse: ${error.message}\n`);
+    return 2;
+  }
+
+  let result: ExpositionResult;
+  try {
+    result = await parseSource(source, json);
+  } catch (error) {
+    // A read error or corrupt gzip data: the input is not a readable exposition.
+    io.stderr.write(`${source.display}: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await source.close();
+  }
+
+  const failure = result.error;
+  if (failure !== null) {
+    io.stderr.write(`${source.display}:${failure.line}:${failure.column}: ${failure.message}\n`);
+    return 1;
+  }
+  if (json) await writeJson(io.stdout, result);
+  else io.stdout.write(summary(source.display, result));
+  return 0;
+}
+
+function parseOptions(
+  args: string[],
+): 'help' | { file: string; json: boolean; format: FormatChoice } {
+  let values: { json?: boolean; format?: string; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      options: {
+        json: { type: 'boolean' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (error) {
+    throw new Usage(`${(error as Error).message} (${USAGE})`);
+  }
+  if (values.help === true) return 'help';
+  const format = values.format ?? 'auto';
+  if (!isFormatChoice(format)) {
+    throw new Usage(
+      `--format must be auto, prometheus or openmetrics, got ${JSON.stringify(format)}`,
+    );
+  }
+  if (positionals.length > 1) {
+    throw new Usage(`expected one FILE (or - for stdin), got ${positionals.length}`);
+  }
+  return { file: positionals[0] ?? '-', json: values.json === true, format };
+}
+
+async function openSource(file: string, choice: FormatChoice, io: Io): Promise<Source> {
+  const forced = choice === 'auto' ? null : choice;
+  if (file === '-') {
+    if ((io.stdin as { isTTY?: boolean }).isTTY === true) {
+      throw new Usage('no FILE given and stdin is a terminal (use - with a pipe, or name a file)');
+    }
+    return {
+      display: '<stdin>',
+      chunks: await gunzipIfNeeded(io.stdin as AsyncIterable<Uint8Array | string>),
+      format: forced,
+      close: () => Promise.resolve(),
+    };
+  }
+  let fh: FileHandle;
+  try {
+    fh = await open(file, 'r');
+  } catch (error) {
+    throw new Usage(`${file}: ${describeOpenError(error)}`);
+  }
+  try {
+    const stat = await fh.stat();
+    if (stat.isDirectory()) throw new Usage(`${file}: is a directory, not a file`);
+    const head = new Uint8Array(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    const gzip = bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    let format = forced;
+    if (format === null && !gzip && stat.isFile()) {
+      // A plain file's last bytes settle the format before reading it (`# EOF` at the end).
+      const n = Math.min(stat.size, 8);
+      const tail = new Uint8Array(n);
+      await fh.read(tail, 0, n, stat.size - n);
+      format = detectFormat(tail);
+    }
+    const chunks = gzip
+      ? gunzip(fh.createReadStream({ highWaterMark: CHUNK, autoClose: false }))
+      : readInto(fh, new Uint8Array(CHUNK));
+    return { display: file, chunks, format, close: () => fh.close() };
+  } catch (error) {
+    await fh.close();
+    if (error instanceof Usage) throw error;
+    throw new Usage(`${file}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * A plain file read into one reused buffer: the parser keeps no view of a chunk (it copies the
+ * cut line it carries over), so nothing is allocated per chunk.
+ */
+async function* readInto(fh: FileHandle, buf: Uint8Array): AsyncGenerator<Uint8Array> {
+  for (;;) {
+    const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+    if (bytesRead === 0) return;
+    yield buf.subarray(0, bytesRead);
+  }
+}
+
+function describeOpenError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  return (error as Error).message;
+}
+
+function gunzip(raw: Readable): AsyncIterable<Uint8Array> {
+  const unzip = createGunzip({ chunkSize: CHUNK });
+  pipeline(raw, unzip, () => {
+    // Errors surface through the iteration of `unzip`.
+  });
+  return unzip;
+}
+
+/** Stdin cannot be peeked twice: look at its first chunk for the gzip magic. */
+async function gunzipIfNeeded(
+  input: AsyncIterable<Uint8Array | string>,
+): Promise<AsyncIterable<Uint8Array>> {
+  const it = input[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done === true) return (async function* () {})();
+  const head = toBytes(first.value);
+  async function* all(): AsyncGenerator<Uint8Array> {
+    yield head;
+    for (;;) {
+      const r = await it.next();
+      if (r.done === true) return;
+      yield toBytes(r.value);
+    }
+  }
+  if (head[0] === 0x1f && head[1] === 0x8b) return gunzip(Readable.from(all()));
+  return all();
+}
+
+function toBytes(chunk: Uint8Array | string): Uint8Array {
+  return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+}
+
+/**
+ * Feeds the chunks to the parser. When the format is not settled (auto, on stdin or gzip), both
+ * parsers read the input side by side and the last bytes pick the result: one pass, bounded memory.
+ */
+async function parseSource(source: Source, json: boolean): Promise<ExpositionResult> {
+  const options = { lint: true, collect: json ? ('families' as const) : ('none' as const) };
+  if (source.format !== null) {
+    const stream = new ExpositionStream({ ...options, format: source.format });
+    for await (const chunk of source.chunks) if (!stream.write(chunk)) break;
+    return stream.end();
+  }
+  const prom = new ExpositionStream({ ...options, format: 'prometheus' });
+  const om = new ExpositionStream({ ...options, format: 'openmetrics' });
+  let promOk = true;
+  let omOk = true;
+  const tail = new Uint8Array(8);
+  let tailLen = 0;
+  for await (const chunk of source.chunks) {
+    if (promOk) promOk = prom.write(chunk);
+    if (omOk) omOk = om.write(chunk);
+    tailLen = keepTail(tail, tailLen, chunk);
+  }
+  const format = detectFormat(tail.subarray(0, tailLen));
+  const promResult = prom.end();
+  const omResult = om.end();
+  return format === 'openmetrics' ? omResult : promResult;
+}
+
+function keepTail(tail: Uint8Array, len: number, chunk: Uint8Array): number {
+  if (chunk.length >= tail.length) {
+    tail.set(chunk.subarray(chunk.length - tail.length));
+    return tail.length;
+  }
+  const keep = Math.min(len, tail.length - chunk.length);
+  tail.copyWithin(0, len - keep, len);
+  tail.set(chunk, keep);
+  return keep + chunk.length;
+}
+
+function summary(display: string, r: ExpositionResult): string {
+  const format = r.format === 'openmetrics' ? 'OpenMetrics 1.0' : 'Prometheus text 0.0.4';
+  const lines = [
+    `${display}: valid ${format} exposition`,
+    `  format:   ${r.format}`,
+    `  families: ${r.familyCount}`,
+    `  series:   ${r.series}`,
+    `  bytes:    ${r.bytes}`,
+    `  warnings: ${r.warnings.length}`,
+    ...r.warnings.map((w) => `    ${w}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** The contract's `parse --json` document, written family by family so it is never one string. */
+async function writeJson(out: NodeJS.WritableStream, r: ExpositionResult): Promise<void> {
+  const head = `{"format":${JSON.stringify(r.format)},"series":${r.series},"warnings":${JSON.stringify(r.warnings)},"families":[`;
+  await write(out, head);
+  const families = r.families ?? [];
+  for (let i = 0; i < families.length; i++) {
+    await write(out, (i === 0 ? '' : ',') + JSON.stringify(families[i]));
+  }
+  await write(out, ']}\n');
+}
+
+async function write(out: NodeJS.WritableStream, s: string): Promise<void> {
+  if (!out.write(s)) await once(out, 'drain');
+}

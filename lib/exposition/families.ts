@@ -1,0 +1,145 @@
+/**
+ * Which sample names belong to which metric family.
+ *
+ * OpenMetrics 1.0 names the samples of each type
+ * (https://github.com/OpenObservability/OpenMetrics/blob/main/specification/OpenMetrics.md#metric-types):
+ * counter `_total` and `_created`; histogram `_bucket`, `_count`, `_sum`, `_created`;
+ * gaugehistogram `_bucket`, `_gcount`, `_gsum`; summary the bare name (quantiles), `_count`, `_sum`,
+ * `_created`; info `_info`; gauge, stateset and unknown the bare name. Text 0.0.4 has counter, gauge,
+ * histogram, summary and untyped (https://prometheus.io/docs/instrumenting/exposition_formats/).
+ *
+ * The bare family name is always accepted as a member, whatever the type, as Prometheus's
+ * `isSeriesPartOfFamily` accepts it (text 0.0.4 counters are named `foo_total` in `# TYPE` itself).
+ */
+
+/** Metric types as small integers, for the hot path; `TYPE_NAMES` spells them. */
+export const MetricType = {
+  unknown: 0,
+  counter: 1,
+  gauge: 2,
+  histogram: 3,
+  gaugehistogram: 4,
+  summary: 5,
+  info: 6,
+  stateset: 7,
+} as const;
+export type MetricType = (typeof MetricType)[keyof typeof MetricType];
+
+/** Each `MetricType`'s name, as `--json` prints it (text 0.0.4's untyped is `unknown`). */
+export const TYPE_NAMES = [
+  'unknown',
+  'counter',
+  'gauge',
+  'histogram',
+  'gaugehistogram',
+  'summary',
+  'info',
+  'stateset',
+] as const;
+
+/** Every suffix a family may add, longest first so that stripping finds the right one. */
+export const SUFFIXES = [
+  '_created',
+  '_bucket',
+  '_gcount',
+  '_total',
+  '_count',
+  '_gsum',
+  '_info',
+  '_sum',
+];
+
+const SUFFIXES_BY_TYPE: readonly (readonly string[])[] = [
+  [], // unknown
+  ['_total', '_created'], // counter
+  [], // gauge
+  ['_bucket', '_count', '_sum', '_created'], // histogram
+  ['_bucket', '_gcount', '_gsum'], // gaugehistogram
+  ['_count', '_sum', '_created'], // summary
+  ['_info'], // info
+  [], // stateset
+];
+
+/** Suffixes encoded once, for comparing against the bytes of a line. */
+const SUFFIX_BYTES: readonly (readonly Uint8Array[])[] = SUFFIXES_BY_TYPE.map((list) =>
+  list.map((s) => new TextEncoder().encode(s)),
+);
+
+/** Whether `suffix` (e.g. `_bucket`) names a sample of a family of type `type`. */
+export function typeAllows(type: MetricType, suffix: string): boolean {
+  return SUFFIXES_BY_TYPE[type]!.includes(suffix);
+}
+
+/**
+ * Whether the sample name in `b[s..e)` belongs to the family whose name is `family` (bytes) and
+ * type `type`: the bare name, or the name plus one of the type's suffixes.
+ */
+export function belongsBytes(
+  b: Uint8Array,
+  s: number,
+  e: number,
+  family: Uint8Array,
+  type: MetricType,
+): boolean {
+  const n = family.length;
+  if (e - s < n) return false;
+  for (let k = 0; k < n; k++) if (b[s + k] !== family[k]) return false;
+  const rest = e - s - n;
+  if (rest === 0) return true;
+  const suffixes = SUFFIX_BYTES[type]!;
+  for (let j = 0; j < suffixes.length; j++) {
+    const suf = suffixes[j]!;
+    if (suf.length !== rest) continue;
+    let k = 0;
+    while (k < rest && b[s + n + k] === suf[k]) k++;
+    if (k === rest) return true;
+  }
+  return false;
+}
+
+/** `belongsBytes` for a name already decoded (quoted names with escapes). */
+export function belongsString(name: string, family: string, type: MetricType): boolean {
+  if (name === family) return true;
+  if (!name.startsWith(family)) return false;
+  return typeAllows(type, name.slice(family.length));
+}
+
+/** Parses a `# TYPE` word for the given format, or returns -1 for one the format lacks. */
+export function parseTypeWord(word: string, openMetrics: boolean): MetricType | -1 {
+  if (openMetrics) {
+    switch (word) {
+      case 'counter':
+        return MetricType.counter;
+      case 'gauge':
+        return MetricType.gauge;
+      case 'histogram':
+        return MetricType.histogram;
+      case 'gaugehistogram':
+        return MetricType.gaugehistogram;
+      case 'summary':
+        return MetricType.summary;
+      case 'info':
+        return MetricType.info;
+      case 'stateset':
+        return MetricType.stateset;
+      case 'unknown':
+        return MetricType.unknown;
+      default:
+        return -1;
+    }
+  }
+  switch (word) {
+    case 'counter':
+      return MetricType.counter;
+    case 'gauge':
+      return MetricType.gauge;
+    case 'histogram':
+      return MetricType.histogram;
+    case 'summary':
+      return MetricType.summary;
+    case 'untyped':
+      return MetricType.unknown;
+    default:
+      return -1;
+  }
+}

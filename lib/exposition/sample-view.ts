@@ -1,0 +1,43 @@
+/**
+ * The `SampleRef` handed to `onSample`: one object per stream, reading the cursor's current
+ * sample. Valid only during the callback; what it returns are copies.
+ */
+import type { Exemplar } from '#lib/result/types.ts';
+import type { ExpositionCursor } from './cursor.ts';
+import type { SampleRef } from './types.ts';
+
+export class SampleView implements SampleRef {
+  private readonly cursor: ExpositionCursor;
+
+  constructor(cursor: ExpositionCursor) {
+    this.cursor = cursor;
+  }
+
+  get name(): string {
+    return this.cursor.metricName();
+  }
+
+  get value(): number {
+    return this.cursor.value;
+  }
+
+  get timestampMs(): number | null {
+    return this.cursor.timestampMs;
+  }
+
+  get labelCount(): number {
+    return this.cursor.labelCount;
+  }
+
+  forEachLabel(fn: (name: string, value: string) => void): void {
+    this.cursor.forEachLabel(fn);
+  }
+
+  labels(): Record<string, string> {
+    return this.cursor.labelRecord();
+  }
+
+  exemplar(): Exemplar | null {
+    return this.cursor.exemplar();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The parser's public types. `index.ts` re-exports them; nothing here runs.
+ */
+import type { Exemplar, Sample } from '#lib/result/types.ts';
+
+/** The two text formats: Prometheus text 0.0.4, and OpenMetrics 1.0 text. */
+export type ExpositionFormat = 'prometheus' | 'openmetrics';
+
+/**
+ * Why an exposition is invalid, in Prometheus's `parseError` template: `message` reads
+ * "expected …, got …". `line` and `column` are 1-based; the column counts code points.
+ */
+export interface ParseFailure {
+  line: number;
+  column: number;
+  message: string;
+}
+
+/**
+ * One sample line, handed to `ExpositionOptions.onSample`.
+ *
+ * Valid only during that callback: the object is reused for the next sample and reads bytes that
+ * the next chunk replaces. Everything it returns (strings, records, the exemplar) is a copy and
+ * may be kept.
+ */
+export interface SampleRef {
+  /** The metric name, unescaped (built on the first read). */
+  readonly name: string;
+  readonly value: number;
+  /** Milliseconds since the epoch (OpenMetrics seconds are converted), or null. */
+  readonly timestampMs: number | null;
+  /** How many labels, not counting the metric name. */
+  readonly labelCount: number;
+  /** Calls `fn` with each label's name and unescaped value, in the order of the line. */
+  forEachLabel(fn: (name: string, value: string) => void): void;
+  /** A fresh record of the labels. */
+  labels(): Record<string, string>;
+  /** The OpenMetrics exemplar on this line, or null. */
+  exemplar(): Exemplar | null;
+}
+
+export interface ExpositionOptions {
+  format: ExpositionFormat;
+  /** Called synchronously from `write()`/`end()`, once per sample line. */
+  onSample?: (sample: SampleRef) => void;
+  /** `'families'` keeps every family and sample (for `--json`); the default `'none'` keeps none. */
+  collect?: 'none' | 'families';
+  /** Adds `promtool check metrics`-like warnings to the result. Never makes it fail. */
+  lint?: boolean;
+  /** The longest line accepted, in bytes (default 16 MiB). A longer one is a parse failure. */
+  maxLineBytes?: number;
+}
+
+/** A metric family as `scrape-check parse --json` prints it. */
+export interface Family {
+  name: string;
+  /** counter, gauge, histogram, gaugehistogram, summary, info, stateset or unknown. */
+  type: string;
+  help: string;
+  unit: string;
+  samples: Sample[];
+}
+
+export interface ExpositionResult {
+  format: ExpositionFormat;
+  /** Bytes given to `write()`. */
+  bytes: number;
+  /** Sample lines (Prometheus's `scrape_samples_scraped`); on failure, those before it. */
+  series: number;
+  familyCount: number;
+  error: ParseFailure | null;
+  warnings: string[];
+  /** With `collect: 'families'`, every family in order of first appearance; else null. */
+  families: Family[] | null;
+}
