@@ -5,7 +5,8 @@
 import type { Reason } from '#lib/result/reasons.ts';
 
 /** The certificate an endpoint serves. */
-export type LabCert = 'good' | 'expired' | 'rogue-ca' | 'wrong-name' | 'cn-only' | 'none';
+export type LabCert =
+  'good' | 'expired' | 'rogue-ca' | 'wrong-name' | 'cn-only' | 'leaf-only' | 'dns-only' | 'none';
 
 /** What an endpoint does with a request. */
 export type LabBehaviour =
@@ -13,6 +14,7 @@ export type LabBehaviour =
   | 'unauthorized'
   | 'forbidden-rbac'
   | 'forbidden-anonymous'
+  | 'forbidden-kubelet'
   | 'slow'
   | 'huge'
   | 'malformed'
@@ -25,11 +27,12 @@ export interface LabCase {
   job: string;
   title: string;
   expect: Reason;
-  server: { cert: LabCert; mtls?: boolean; behaviour: LabBehaviour } | { refused: true };
+  server:
+    { cert: LabCert; mtls?: boolean; plain?: boolean; behaviour: LabBehaviour } | { refused: true };
   /** Extra keys for this job's scrape_config (YAML flow text). */
   config?: Record<string, unknown>;
   /** Which token file the job sends. */
-  token?: 'good' | 'expired' | 'none';
+  token?: 'good' | 'expired' | 'legacy' | 'none';
   /** Use `localhost` instead of 127.0.0.1 as the target's host. */
   byName?: boolean;
   /** A fixed port instead of the server's (a port nothing listens on). */
@@ -154,6 +157,49 @@ export const LAB_CASES: LabCase[] = [
     server: { cert: 'expired', behaviour: 'metrics' },
     token: 'good',
     config: { tls_config: { insecure_skip_verify: true } },
+  },
+  {
+    job: 'kubelet-forbidden',
+    title: 'a kubelet refusing a ServiceAccount without nodes/metrics',
+    expect: 'http_forbidden',
+    server: { cert: 'good', behaviour: 'forbidden-kubelet' },
+    token: 'good',
+  },
+  {
+    job: 'missing-intermediate',
+    title: 'a server that does not send its intermediate certificate',
+    expect: 'tls_unknown_ca',
+    server: { cert: 'leaf-only', behaviour: 'metrics' },
+    token: 'good',
+  },
+  {
+    job: 'ip-without-ip-san',
+    title: 'an IP target whose certificate has only DNS names',
+    expect: 'tls_hostname_mismatch',
+    server: { cert: 'dns-only', behaviour: 'metrics' },
+    token: 'good',
+  },
+  {
+    job: 'tls-to-plain-port',
+    title: 'scheme: https against a plain HTTP port',
+    expect: 'tls_handshake_failed',
+    server: { cert: 'good', plain: true, behaviour: 'metrics' },
+    token: 'good',
+  },
+  {
+    job: 'label-limit',
+    title: 'a histogram with more labels than label_limit',
+    expect: 'label_limit_exceeded',
+    server: { cert: 'good', behaviour: 'metrics' },
+    token: 'good',
+    config: { label_limit: 10 },
+  },
+  {
+    job: 'legacy-token',
+    title: 'a legacy Secret token: it works today, and never expires',
+    expect: 'ok',
+    server: { cert: 'good', behaviour: 'metrics' },
+    token: 'legacy',
   },
   {
     job: 'removed-port',

@@ -4,8 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer, type Server } from 'node:https';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,9 +46,10 @@ function status(res: ServerResponse, code: number, reason: string, message: stri
   );
 }
 
-function handler(behaviour: LabBehaviour, goodToken: string) {
+function handler(behaviour: LabBehaviour, accepted: readonly string[]) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    if (req.headers.authorization !== `Bearer ${goodToken}` && !behaviour.startsWith('forbidden')) {
+    const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
+    if (!accepted.includes(token) && !behaviour.startsWith('forbidden')) {
       status(res, 401, 'Unauthorized', 'Unauthorized');
       return;
     }
@@ -63,6 +69,13 @@ function handler(behaviour: LabBehaviour, goodToken: string) {
           403,
           'Forbidden',
           'forbidden: User "system:serviceaccount:monitoring:prometheus" cannot get path "/metrics"',
+        );
+        return;
+      case 'forbidden-kubelet':
+        // The kubelet's own authorizer answers in plain text, not a Status object.
+        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(
+          'Forbidden (user=system:serviceaccount:monitoring:prometheus, verb=get, resource=nodes, subresource=metrics)',
         );
         return;
       case 'forbidden-anonymous':
@@ -134,6 +147,7 @@ export async function startLab(cases: readonly LabCase[]): Promise<Lab> {
   try {
     const ca = await makeCa({ commonName: 'scrape-check-lab-ca' });
     const rogue = await makeCa({ commonName: 'rogue-ca' });
+    const intermediate = await makeCa({ commonName: 'scrape-check-lab-intermediate', issuer: ca });
     const local = { dns: ['localhost'], ips: ['127.0.0.1'] };
     const certs: Record<Exclude<LabCert, 'none'>, Issued> = {
       good: await makeLeaf(ca, { commonName: 'kube-apiserver', ...local }),
@@ -149,28 +163,48 @@ export async function startLab(cases: readonly LabCase[]): Promise<Lab> {
         dns: ['kube-scheduler.kube-system.svc'],
       }),
       'cn-only': await makeLeaf(ca, { commonName: 'localhost', noSan: true }),
+      // Issued by the intermediate, served without it: the chain breaks at the server.
+      'leaf-only': await makeLeaf(intermediate, { commonName: 'kube-apiserver', ...local }),
+      'dns-only': await makeLeaf(ca, { commonName: 'etcd', dns: ['etcd-0.etcd.kube-system.svc'] }),
     };
     const goodToken = `lab-${randomBytes(24).toString('base64url')}`;
     const expiredToken = `lab-expired-${randomBytes(24).toString('base64url')}`;
     await writeFile(join(dir, 'ca.pem'), ca.certPem);
     await writeFile(join(dir, 'token'), `${goodToken}\n`, { mode: 0o600 });
     await writeFile(join(dir, 'token-expired'), `${expiredToken}\n`, { mode: 0o600 });
+    // A legacy ServiceAccount Secret token's shape (unsigned: the lab's servers compare values).
+    const legacyToken = [
+      { alg: 'RS256' },
+      {
+        iss: 'kubernetes/serviceaccount',
+        sub: 'system:serviceaccount:monitoring:prometheus',
+        'kubernetes.io/serviceaccount/secret.name': 'prometheus-token',
+      },
+      { signature: randomBytes(24).toString('hex') },
+    ]
+      .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+      .join('.');
+    await writeFile(join(dir, 'token-legacy'), `${legacyToken}\n`, { mode: 0o600 });
+    const tokenFiles = { good: 'token', expired: 'token-expired', legacy: 'token-legacy' } as const;
+    const accepted = [goodToken, legacyToken];
 
     const jobs: Record<string, unknown>[] = [];
     for (const c of cases) {
       let port = c.port ?? 0;
       if (!('refused' in c.server)) {
         const cert = certs[c.server.cert === 'none' ? 'good' : c.server.cert];
-        const server = createServer(
-          {
-            cert: cert.certPem,
-            key: cert.keyPem,
-            ...(c.server.mtls
-              ? { requestCert: true, rejectUnauthorized: true, ca: ca.certPem }
-              : {}),
-          },
-          handler(c.server.behaviour, goodToken),
-        );
+        const server = c.server.plain
+          ? createHttpServer(handler(c.server.behaviour, accepted))
+          : createHttpsServer(
+              {
+                cert: cert.certPem,
+                key: cert.keyPem,
+                ...(c.server.mtls
+                  ? { requestCert: true, rejectUnauthorized: true, ca: ca.certPem }
+                  : {}),
+              },
+              handler(c.server.behaviour, accepted),
+            );
         server.on('tlsClientError', () => undefined);
         servers.push(server);
         port = await listen(server);
@@ -193,7 +227,7 @@ export async function startLab(cases: readonly LabCase[]): Promise<Lab> {
         ],
         ...(scheme === 'https' ? { tls_config: tls } : {}),
         ...(c.token && c.token !== 'none'
-          ? { authorization: { credentials_file: c.token === 'good' ? 'token' : 'token-expired' } }
+          ? { authorization: { credentials_file: tokenFiles[c.token] } }
           : {}),
         ...extra,
       });
@@ -204,7 +238,15 @@ export async function startLab(cases: readonly LabCase[]): Promise<Lab> {
     return {
       dir,
       configText,
-      secrets: [goodToken, expiredToken, ...keys, ca.keyPem, rogue.keyPem],
+      secrets: [
+        goodToken,
+        expiredToken,
+        legacyToken,
+        ...keys,
+        ca.keyPem,
+        rogue.keyPem,
+        intermediate.keyPem,
+      ],
       close,
     };
   } catch (error) {
