@@ -222,3 +222,28 @@ export function startNodeExporter(
     { 'web.yml': webConfig, 'server.pem': pems.cert, 'server-key.pem': pems.key },
   );
 }
+
+/** Debian's blackbox_exporter with `config` (YAML modules). */
+export async function startBlackbox(
+  config: string,
+): Promise<Peer & { probe(module: string, target: string): Promise<string> }> {
+  const peer = await startPeer(
+    'blackbox',
+    BINARIES.blackboxExporter,
+    (dir, port) => [
+      `--config.file=${join(dir, 'blackbox.yml')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { 'blackbox.yml': config },
+  );
+  return {
+    ...peer,
+    async probe(module, target) {
+      const response = await fetch(
+        `http://127.0.0.1:${peer.port}/probe?module=${module}&target=${encodeURIComponent(target)}`,
+      );
+      return response.text();
+    },
+  };
+}
