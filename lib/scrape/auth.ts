@@ -3,9 +3,10 @@
  * restart, and a missing one fails this check alone. The returned header value is a secret;
  * `secrets` lists every value to scrub from anything a person or a sink will see.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { decodeClaims, type TokenClaims } from '#lib/credentials/jwt.ts';
-import { failure, type ScrapeFailure } from './failure.ts';
+import type { ScrapeFailure } from './failure.ts';
+import { readSetting } from './read-setting.ts';
 import type { AuthSettings } from './types.ts';
 
 export interface ResolvedAuth {
@@ -17,22 +18,10 @@ export interface ResolvedAuth {
   fileModifiedMs?: number;
 }
 
-async function readSecret(file: string, key: string): Promise<string | ScrapeFailure> {
-  try {
-    // Prometheus trims surrounding white space from credential files (common/config: strings.TrimSpace).
-    return (await readFile(file, 'utf8')).trim();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : code === 'EACCES'
-            ? 'is not readable (permission denied)'
-            : `cannot be read (${code ?? 'error'})`;
-    return failure('config_invalid', `${key} ${file} ${why}`);
-  }
+async function readSecret(file: string, setting: string): Promise<string | ScrapeFailure> {
+  const text = await readSetting(file, setting);
+  // Prometheus trims surrounding white space from credential files (common/config: strings.TrimSpace).
+  return typeof text === 'string' ? text.trim() : text;
 }
 
 export async function resolveAuth(

@@ -4,8 +4,8 @@
  * read is this check's `config_invalid`, never a crash and never another check's problem.
  */
 import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { failure, type ScrapeFailure } from './failure.ts';
+import { readSetting } from './read-setting.ts';
 import type { TlsSettings } from './types.ts';
 
 export interface TlsMaterial {
@@ -22,23 +22,6 @@ export interface TlsMaterial {
   caSubjects: string[];
 }
 
-async function readSetting(file: string, key: string): Promise<string | ScrapeFailure> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : code === 'EACCES'
-            ? 'is not readable (permission denied)'
-            : `cannot be read (${code ?? 'error'})`;
-    return failure('config_invalid', `tls_config.${key} ${file} ${why}`);
-  }
-}
-
 /** Loads the TLS material of one check. */
 export async function loadTlsMaterial(settings: TlsSettings): Promise<TlsMaterial | ScrapeFailure> {
   const material: TlsMaterial = {
@@ -49,7 +32,7 @@ export async function loadTlsMaterial(settings: TlsSettings): Promise<TlsMateria
   if (settings.serverName !== undefined) material.serverName = settings.serverName;
   if (settings.minVersion !== undefined) material.minVersion = settings.minVersion;
   if (settings.caFile !== undefined) {
-    const ca = await readSetting(settings.caFile, 'ca_file');
+    const ca = await readSetting(settings.caFile, 'tls_config.ca_file');
     if (typeof ca !== 'string') return ca;
     material.ca = ca;
     material.caSource = `tls_config.ca_file (${settings.caFile})`;
@@ -64,11 +47,13 @@ export async function loadTlsMaterial(settings: TlsSettings): Promise<TlsMateria
   }
   const cert =
     settings.certFile !== undefined
-      ? await readSetting(settings.certFile, 'cert_file')
+      ? await readSetting(settings.certFile, 'tls_config.cert_file')
       : settings.cert;
   if (typeof cert === 'object') return cert;
   const key =
-    settings.keyFile !== undefined ? await readSetting(settings.keyFile, 'key_file') : settings.key;
+    settings.keyFile !== undefined
+      ? await readSetting(settings.keyFile, 'tls_config.key_file')
+      : settings.key;
   if (typeof key === 'object') return key;
   if (cert !== undefined && key !== undefined) {
     material.cert = cert;

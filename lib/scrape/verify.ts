@@ -217,7 +217,7 @@ function unknownCaDiagnosis(
     caSubjects.length > 0 &&
     !caSubjects.includes(info.issuer ?? '')
   ) {
-    return `the server sent only its own certificate (${info.subject ?? '?'}), issued by ${info.issuer ?? '?'}, which is not in ${caSource} (it holds ${caSubjects.join('; ')}): the server does not send its intermediate certificate (configure it to serve the full chain, leaf first), or the CA file is not the right one`;
+    return `the server's certificate (${info.subject ?? '?'}) was issued by ${info.issuer ?? '?'}, which ${caSource} does not hold (it holds ${caSubjects.join('; ')}): either the CA file is not the one that signed it (a rotated CA?), or the server does not send the intermediate certificate that links the two (serve the full chain, leaf first)`;
   }
   if (code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') {
     return `${base} (unable to verify the first certificate): either ${caSource} is not the CA that signed it (it may have rotated), or the server does not send its intermediate certificates`;

@@ -110,18 +110,20 @@ async function startPeer(
   };
 }
 
+export interface PrometheusTarget {
+  labels: Record<string, string>;
+  scrapePool: string;
+  health: string;
+  lastError: string;
+  lastScrape: string;
+}
+
 export interface RunningPrometheus extends Peer {
   url: string;
+  /** Waits until each of `count` targets has been scraped, then one scrape interval more. */
+  waitForScrapes(count: number, settleMs?: number): Promise<void>;
   query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
-  targets(): Promise<
-    {
-      labels: Record<string, string>;
-      scrapePool: string;
-      health: string;
-      lastError: string;
-      lastScrape: string;
-    }[]
-  >;
+  targets(): Promise<PrometheusTarget[]>;
 }
 
 /** Debian's Prometheus with `config` (YAML; files it names are written into its folder first). */
@@ -144,6 +146,12 @@ export async function startPrometheus(
     async (port) => (await fetch(`http://127.0.0.1:${port}/-/ready`)).ok,
   );
   const url = `http://127.0.0.1:${peer.port}`;
+  const targets = async (): Promise<PrometheusTarget[]> => {
+    const body = (await (await fetch(`${url}/api/v1/targets`)).json()) as {
+      data: { activeTargets: PrometheusTarget[] };
+    };
+    return body.data.activeTargets;
+  };
   return {
     ...peer,
     url,
@@ -157,20 +165,21 @@ export async function startPrometheus(
       if (body.status !== 'success') throw new Error(JSON.stringify(body));
       return body.data.result;
     },
-    async targets() {
-      const body = (await (await fetch(`${url}/api/v1/targets`)).json()) as {
-        data: {
-          activeTargets: {
-            labels: Record<string, string>;
-            scrapePool: string;
-            health: string;
-            lastError: string;
-            lastScrape: string;
-          }[];
-        };
-      };
-      return body.data.activeTargets;
+    async waitForScrapes(count, settleMs = 1200) {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const list = await targets();
+        if (list.length === count && list.every((t) => !t.lastScrape.startsWith('0001'))) {
+          await new Promise((resolve) => setTimeout(resolve, settleMs));
+          return;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`Prometheus did not scrape every target: ${JSON.stringify(list)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     },
+    targets,
   };
 }
 

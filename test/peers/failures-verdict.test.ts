@@ -159,20 +159,7 @@ ${Object.keys(tlsTargets)
       blackbox = await startBlackbox(
         'modules:\n  tls:\n    prober: tcp\n    timeout: 2s\n    tcp:\n      tls: true\n      tls_config: {insecure_skip_verify: true}\n',
       );
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const targets = await prometheus.targets();
-        if (
-          targets.length === Object.keys(EXPECT).length &&
-          targets.every((t) => !t.lastScrape.startsWith('0001'))
-        ) {
-          await new Promise((resolve) => setTimeout(resolve, 1500));
-          break;
-        }
-        if (Date.now() > deadline)
-          throw new Error(`Prometheus did not scrape every target: ${JSON.stringify(targets)}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await prometheus.waitForScrapes(Object.keys(EXPECT).length, 1500);
     });
 
     after(async () => {

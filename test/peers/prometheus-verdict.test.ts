@@ -214,20 +214,7 @@ scrape_configs:
         password: PASSWORD,
       });
       // Wait until Prometheus has scraped every target at least twice.
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const targets = await prometheus.targets();
-        if (
-          targets.length === Object.keys(EXPECT).length &&
-          targets.every((t) => !t.lastScrape.startsWith('0001'))
-        ) {
-          await new Promise((resolve) => setTimeout(resolve, 1200));
-          break;
-        }
-        if (Date.now() > deadline)
-          throw new Error(`Prometheus did not scrape every target: ${JSON.stringify(targets)}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await prometheus.waitForScrapes(Object.keys(EXPECT).length);
     });
 
     after(async () => {

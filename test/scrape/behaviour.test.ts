@@ -233,7 +233,10 @@ describe('a scrape as Prometheus makes it', () => {
       { prometheusVersion: '3' },
     );
     assert.equal(missing.result.reason, 'tls_unknown_ca');
-    assert.match(missing.result.diagnosis, /does not send its intermediate certificate/);
+    assert.match(
+      missing.result.diagnosis,
+      /does not send the intermediate certificate that links the two/,
+    );
     const full = await scrape(
       scrapeRequest(`https://${fullChain.address}/metrics`, { tls: { ca: root.certPem } }),
       { prometheusVersion: '3' },

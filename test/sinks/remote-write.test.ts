@@ -10,7 +10,12 @@ import snappy from 'snappyjs';
 import { createRemoteWriteSink, type RemoteWriteOptions } from '#lib/sinks/index.ts';
 import type { SinksConfig } from '#lib/config/index.ts';
 import { makeFailedClusterResult, makeResult, startServer } from './fixtures.ts';
-import { prometheusMissing, startPrometheus, type RunningPrometheus } from './prometheus.ts';
+import {
+  BINARIES,
+  peerMissing,
+  startPrometheus,
+  type RunningPrometheus,
+} from '../helpers/peers.ts';
 
 type RemoteWriteConfig = NonNullable<SinksConfig['remote_write']>;
 
@@ -21,10 +26,13 @@ function config(url: string, extra: Partial<RemoteWriteConfig> = {}): RemoteWrit
 const fast: RemoteWriteOptions = { minBackoffMs: 1, retries: 3 };
 
 describe('remote_write into a real Prometheus', () => {
-  const missing = prometheusMissing();
+  const missing = peerMissing(BINARIES.prometheus);
   let prometheus: RunningPrometheus | undefined;
   before(async () => {
-    if (!missing) prometheus = await startPrometheus();
+    if (!missing)
+      prometheus = await startPrometheus('global: {}\n', {}, [
+        '--web.enable-remote-write-receiver',
+      ]);
   });
   after(async () => {
     await prometheus?.stop();
