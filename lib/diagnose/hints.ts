@@ -30,8 +30,9 @@ function port(url: URL): string {
   return url.port || (url.protocol === 'https:' ? '443' : '80');
 }
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host.startsWith('127.') || host === '[::1]' || host === '::1';
+/** The address a component binds by default (kubeadm: 127.0.0.1); any other is a node address. */
+function isDefaultBind(host: string): boolean {
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1';
 }
 
 const NODES_METRICS_RULE = `add to the scraping ClusterRole:
@@ -49,7 +50,7 @@ export function hintFor(ctx: HintContext): string | null {
       const removed = REMOVED_INSECURE_PORTS[p];
       if (removed) return `Port ${p} was the insecure port of ${removed}.`;
       const component = SECURE_COMPONENT_PORTS[p];
-      if (component && !isLoopback(url.hostname)) {
+      if (component && !isDefaultBind(url.hostname)) {
         return `${component} binds 127.0.0.1 by default (kubeadm): set its --bind-address (or listen-metrics-urls for etcd) to an address Prometheus can reach.`;
       }
       return null;

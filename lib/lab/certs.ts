@@ -28,6 +28,9 @@ export interface CaOptions {
   issuer?: Issued;
   notBefore?: Date;
   notAfter?: Date;
+  /** Names for a self-signed certificate that also serves (a kubelet's own, say). */
+  dns?: string[];
+  ips?: string[];
 }
 
 export interface LeafOptions {
@@ -59,15 +62,36 @@ async function newKeys(): Promise<CryptoKeyPair> {
   return await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
 }
 
+function sanNames(options: { dns?: string[]; ips?: string[] }): x509.JsonGeneralName[] {
+  return [
+    ...(options.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(options.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
+  ];
+}
+
 /** Makes a CA certificate (self-signed, or an intermediate when `issuer` is given). */
 export async function makeCa(options: CaOptions): Promise<Issued> {
   const keys = await newKeys();
   const now = Date.now();
-  const extensions = [
+  const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(true, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
   ];
+  const names = sanNames(options);
+  if (names.length > 0) {
+    // A self-signed certificate that serves: it also signs handshakes, for servers.
+    extensions[1] = new x509.KeyUsagesExtension(
+      x509.KeyUsageFlags.keyCertSign |
+        x509.KeyUsageFlags.cRLSign |
+        x509.KeyUsageFlags.digitalSignature,
+      true,
+    );
+    extensions.push(
+      new x509.SubjectAlternativeNameExtension(names, false),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
+    );
+  }
   const validity = {
     notBefore: options.notBefore ?? new Date(now - DAY_MS),
     notAfter: options.notAfter ?? new Date(now + 3650 * DAY_MS),
@@ -110,13 +134,8 @@ export async function makeLeaf(ca: Issued, options: LeafOptions): Promise<Issued
     ),
     await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
   ];
-  if (!options.noSan) {
-    const names: x509.JsonGeneralName[] = [
-      ...(options.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
-      ...(options.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
-    ];
-    if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
-  }
+  const names = options.noSan ? [] : sanNames(options);
+  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: nextSerial(),
     subject: `CN=${options.commonName}`,

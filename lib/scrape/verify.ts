@@ -211,6 +211,9 @@ function unknownCaDiagnosis(
   const { caSource, caSubjects } = options;
   const base = `the server's certificate chain (${info.subject ?? '?'}, issued by ${info.issuer ?? '?'}) does not lead to the CA in ${caSource}`;
   const selfSigned = info.subject === info.issuer;
+  if (selfSigned && chainLength === 1 && !caSubjects.includes(info.subject ?? '')) {
+    return `the server presents a self-signed certificate (${info.subject ?? '?'}) that ${caSource} does not hold (a kubelet without serverTLSBootstrap serves one): have it issued by the cluster CA, or add it to the CA file`;
+  }
   if (
     !selfSigned &&
     chainLength === 1 &&
