@@ -55,13 +55,20 @@ function iso(seconds: number | null): string | null {
   return seconds === null ? null : new Date(seconds * 1000).toISOString();
 }
 
-/** The result's `token` field: the claims, never the token. */
-export function tokenInfo(source: TokenInfo['source'], claims: TokenClaims | null): TokenInfo {
-  return {
+/** The result's `token` field: the claims, never the token; with `now`, the seconds left too. */
+export function tokenInfo(
+  source: TokenInfo['source'],
+  claims: TokenClaims | null,
+  now?: number,
+): TokenInfo {
+  const info: TokenInfo = {
     source,
     sub: claims?.sub ?? null,
     aud: claims?.aud ?? [],
     exp: iso(claims?.exp ?? null),
     iat: iso(claims?.iat ?? null),
   };
+  if (now !== undefined)
+    info.secondsLeft = claims?.exp == null ? null : Math.round(claims.exp - now / 1000);
+  return info;
 }

@@ -3,7 +3,8 @@
  * (the default), a legacy `kubernetes.io/service-account-token` Secret, or a token file (as
  * Prometheus reads one in a pod). Held in memory for the run; results carry only its claims.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { tokenWarnings } from '#lib/diagnose/token.ts';
 import type { AuthSettings } from '#lib/scrape/types.ts';
 import type { TokenInfo } from '#lib/result/types.ts';
 import { apiFailure } from './api-failure.ts';
@@ -60,17 +61,6 @@ export function subjectOf(user: string): Subject {
   };
 }
 
-function expiryWarnings(claims: TokenClaims | null, what: string, now: number): string[] {
-  if (claims?.exp == null) return [];
-  const left = claims.exp * 1000 - now;
-  if (left <= 0) {
-    return [
-      `The token from ${what} expired at ${new Date(claims.exp * 1000).toISOString()}: the API server will refuse it (401).`,
-    ];
-  }
-  return [];
-}
-
 function bearer(token: string): AuthSettings {
   return { type: 'bearer', credentials: token };
 }
@@ -79,6 +69,7 @@ async function tokenRequest(
   conn: ClusterConnection,
   source: Extract<TokenSource, { kind: 'service_account' }>,
   timeoutMs: number,
+  now: number,
 ): Promise<Outcome<ScopedToken>> {
   const { namespace, name } = source;
   const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(name)}/token`;
@@ -118,10 +109,15 @@ async function tokenRequest(
   const claims = decodeClaims(token);
   return success({
     auth: bearer(token),
-    info: tokenInfo('token_request', claims),
+    info: tokenInfo('token_request', claims, now),
     claims,
     subject: subjectOf(claims?.sub ?? `${SA_PREFIX}${namespace}:${name}`),
-    warnings: [],
+    warnings: tokenWarnings({
+      claims,
+      where: `TokenRequest for ${namespace}/${name}`,
+      requestedSeconds: source.expirationSeconds,
+      now,
+    }),
     secret: token,
   });
 }
@@ -176,7 +172,7 @@ async function secretToken(
   }
   const token = Buffer.from(encoded, 'base64').toString('utf8');
   const claims = decodeClaims(token);
-  const warnings = expiryWarnings(claims, where, now);
+  const warnings = tokenWarnings({ claims, where, now });
   const invalidSince = secret.metadata?.labels?.['kubernetes.io/legacy-token-invalid-since'];
   if (invalidSince !== undefined) {
     warnings.push(
@@ -185,7 +181,7 @@ async function secretToken(
   }
   return success({
     auth: bearer(token),
-    info: tokenInfo('secret', claims),
+    info: tokenInfo('secret', claims, now),
     claims,
     subject: claims?.sub == null ? null : subjectOf(claims.sub),
     warnings,
@@ -215,12 +211,18 @@ async function fileToken(
     );
   }
   const claims = decodeClaims(token);
+  const fileModifiedMs = (await stat(source.path)).mtimeMs;
   return success({
     auth: { type: 'bearer', credentialsFile: source.path },
-    info: tokenInfo('file', claims),
+    info: tokenInfo('file', claims, now),
     claims,
     subject: claims?.sub == null ? null : subjectOf(claims.sub),
-    warnings: expiryWarnings(claims, `file ${source.path}`, now),
+    warnings: tokenWarnings({
+      claims,
+      where: `the token file ${source.path}`,
+      fileModifiedMs,
+      now,
+    }),
     secret: token,
   });
 }
@@ -240,7 +242,7 @@ export async function obtainScopedToken(
   const timeoutMs = options.timeoutMs ?? 10_000;
   switch (source.kind) {
     case 'service_account':
-      return tokenRequest(conn, source, timeoutMs);
+      return tokenRequest(conn, source, timeoutMs, options.now);
     case 'secret':
       return secretToken(conn, source, timeoutMs, options.now);
     case 'file':

@@ -31,20 +31,14 @@ function age(ms: number): string {
   return ms >= 2 * DAY_MS ? `${Math.floor(ms / DAY_MS)} days` : `${Math.floor(ms / HOUR_MS)} hours`;
 }
 
-/** Seconds until the token expires (negative once expired), or null when it does not expire. */
-export function secondsLeft(claims: TokenClaims | null, now: number): number | null {
-  return claims?.exp == null ? null : Math.round(claims.exp - now / 1000);
-}
-
 /** Warnings about a token's lifetime; empty when there is nothing to worry about. */
 export function tokenWarnings(facts: TokenFacts): string[] {
   const { claims, where, now } = facts;
   if (!claims) return [];
   const warnings: string[] = [];
-  const left = secondsLeft(claims, now);
-  if (left !== null && left <= 0) {
+  if (claims.exp !== null && claims.exp * 1000 <= now) {
     warnings.push(
-      `the token from ${where} expired at ${new Date(claims.exp! * 1000).toISOString()}: the server will refuse it (401)`,
+      `the token from ${where} expired at ${new Date(claims.exp * 1000).toISOString()}: the server will refuse it (401)`,
     );
   }
   if (facts.requestedSeconds !== undefined && claims.exp !== null && claims.iat !== null) {

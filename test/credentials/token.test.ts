@@ -68,6 +68,26 @@ describe('the scoped token', () => {
     assert.equal((await scrape(p.requests[0]!)).status, 200);
   });
 
+  it('TokenRequest granting less than asked: a warning names the API server cap', async () => {
+    fx.emu.options.maxTokenSeconds = 3600;
+    try {
+      const p = await plan({
+        service_account: { namespace: SA.namespace, name: SA.name, expiration_seconds: 7200 },
+      });
+      const request = p.requests[0]!;
+      assert.ok(
+        request.warnings.some((w) =>
+          /TokenRequest granted 3600 s, less than the 7200 s asked/.test(w),
+        ),
+        request.warnings.join('\n'),
+      );
+      const left = request.token?.secondsLeft ?? 0;
+      assert.ok(left > 3590 && left <= 3600, `${left} seconds left`);
+    } finally {
+      delete fx.emu.options.maxTokenSeconds;
+    }
+  });
+
   it('expired TokenRequest token: the 401 diagnosis says when it expired and what to raise', async () => {
     const p = await plan({
       service_account: { namespace: SA.namespace, name: SA.name, expiration_seconds: 600 },

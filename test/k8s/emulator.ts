@@ -55,6 +55,8 @@ export interface EmulatorOptions {
   version?: string;
   eks?: EksOptions;
   nodes?: EmulatorNode[];
+  /** The API server's --service-account-max-token-expiration, in seconds: longer requests are cut. */
+  maxTokenSeconds?: number;
 }
 
 export interface SecretObject {
@@ -569,7 +571,8 @@ export class K8sEmulator {
           const spec =
             (body as { spec?: { audiences?: string[]; expirationSeconds?: number } } | null)
               ?.spec ?? {};
-          const seconds = spec.expirationSeconds ?? 3600;
+          const asked = spec.expirationSeconds ?? 3600;
+          const seconds = Math.min(asked, this.options.maxTokenSeconds ?? asked);
           if (!this.serviceAccounts.has(`${namespace}/${name}`))
             return {
               status: 404,
@@ -578,13 +581,13 @@ export class K8sEmulator {
                 kind: 'serviceaccounts',
               }),
             };
-          if (seconds < 600)
+          if (asked < 600)
             return {
               status: 422,
               body: status(
                 422,
                 'Invalid',
-                `TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: Invalid value: ${seconds}: may not specify a duration less than 10 minutes`,
+                `TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: Invalid value: ${asked}: may not specify a duration less than 10 minutes`,
               ),
             };
           const token = this.issueToken(
