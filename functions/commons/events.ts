@@ -2,18 +2,24 @@
  * The functions' events (`../shared/contract.md`, "The functions"), validated: a malformed event is
  * an error that says what was wrong, never a run of everything by accident.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
-const names = z.array(z.string().min(1)).optional();
+// zod/mini (12 KB bundled, against 454 KB for classic zod) has no messages of its own: zod's
+// English error map is passed to each parse, so the messages read as classic zod's
+// (https://zod.dev/packages/mini#no-default-locale).
+const english = { error: en().localeError };
+
+const names = z.optional(z.array(z.string().check(z.minLength(1))));
 
 /** `{ clusters?, jobs? }`: the scheduled rule's constant input, and each fan-out message. */
 export const runRequestSchema = z.strictObject({ clusters: names, jobs: names });
 export type RunRequest = z.output<typeof runRequestSchema>;
 
 /** The `check` function's event; `requested_by` (a Slack user id) is chatops' addition. */
-export const checkEventSchema = runRequestSchema.extend({
-  response_url: z.url({ protocol: /^https?$/ }).optional(),
-  requested_by: z.string().optional(),
+export const checkEventSchema = z.extend(runRequestSchema, {
+  response_url: z.optional(z.url({ protocol: /^https?$/ })),
+  requested_by: z.optional(z.string()),
 });
 export type CheckEvent = z.output<typeof checkEventSchema>;
 
@@ -23,7 +29,7 @@ const scheduledEventSchema = z.looseObject({
   source: z.literal('aws.events'),
 });
 
-function problem(error: z.ZodError): string {
+function problem(error: z.core.$ZodError): string {
   return error.issues
     .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'event'}: ${i.message}`)
     .join('; ');
@@ -40,7 +46,7 @@ export class EventError extends Error {
 /** A Scheduled Event runs everything; constant input names what to run. */
 export function parseScheduledEvent(event: unknown): RunRequest {
   if (scheduledEventSchema.safeParse(event).success) return {};
-  const parsed = runRequestSchema.safeParse(event ?? {});
+  const parsed = runRequestSchema.safeParse(event ?? {}, english);
   if (!parsed.success)
     throw new EventError(
       `not a Scheduled Event nor { clusters?, jobs? }: ${problem(parsed.error)}`,
@@ -56,14 +62,14 @@ export function parseMessageBody(body: string): RunRequest {
   } catch (error) {
     throw new EventError(`the body is not JSON: ${(error as Error).message}`);
   }
-  const parsed = runRequestSchema.safeParse(json);
+  const parsed = runRequestSchema.safeParse(json, english);
   if (!parsed.success)
     throw new EventError(`the body is not { clusters?, jobs? }: ${problem(parsed.error)}`);
   return parsed.data;
 }
 
 export function parseCheckEvent(event: unknown): CheckEvent {
-  const parsed = checkEventSchema.safeParse(event ?? {});
+  const parsed = checkEventSchema.safeParse(event ?? {}, english);
   if (!parsed.success) throw new EventError(`not a check event: ${problem(parsed.error)}`);
   return parsed.data;
 }

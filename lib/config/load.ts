@@ -6,7 +6,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { formatPath, formatProblem, type ConfigProblem } from './errors.ts';
 import {
   IGNORED_GLOBAL,
@@ -200,6 +201,14 @@ function resolveFiles(config: Config, baseDir: string): void {
   }
 }
 
+/**
+ * zod's English messages, for the issues the schema gives no message of its own (`too_small`,
+ * `invalid_union`, …). Classic zod registers them globally on import; `zod/mini` has none and
+ * would say "Invalid input" (https://zod.dev/packages/mini#no-default-locale). Passed per parse
+ * rather than through `z.config`, so nothing global changes when this module loads.
+ */
+const englishIssues: z.core.$ZodErrorMap = en().localeError;
+
 function fail(problems: ConfigProblem[]): ConfigResult {
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return { ok: false, problems, message: problems.map(formatProblem).join('\n') };
@@ -249,7 +258,7 @@ export function parseConfig(text: string, origin: string, baseDir = process.cwd(
       ),
     ]);
   }
-  const parsed = configSchema.safeParse(data);
+  const parsed = configSchema.safeParse(data, { error: englishIssues });
   if (!parsed.success) return fail(problemsFromIssues(at, data, parsed.error.issues));
   const config = parsed.data;
   const targets = config.scrape_configs.reduce(

@@ -4,10 +4,12 @@
  * credentials to another origin, stream the body through gzip and the parser under the limits, and
  * turn whatever happened into the contract's result.
  */
-import { Client } from 'undici';
+import { Client } from './undici-client.ts'; // undici's Client alone, not all of undici
 import { ExpositionStream, type SampleRef } from '#lib/exposition/index.ts';
 import { jsonValue, type CheckResult, type Sample } from '#lib/result/types.ts';
-import { redact, resolveAuth } from './auth.ts';
+import { tokenInfo } from '#lib/credentials/jwt.ts';
+import { tokenWarnings } from '#lib/diagnose/token.ts';
+import { redact, resolveAuth, type ResolvedAuth } from './auth.ts';
 import { BodyTooLargeError, CorruptGzipError, readBody, readPrefix } from './body.ts';
 import { classifyError } from './classify.ts';
 import { createConnector, newProbe, type ConnectionProbe } from './connector.ts';
@@ -129,6 +131,7 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
   const auth = await resolveAuth(req.auth);
   if ('reason' in auth) return finish(auth);
   secrets = auth.secrets;
+  describeToken(req, auth, result, (options.now ?? Date.now)());
   const tls = await loadTlsMaterial(req.tls);
   if ('reason' in tls) return finish(tls);
   if (tls.key) secrets.push(tls.key);
@@ -216,6 +219,34 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
       void client.destroy().catch(() => undefined);
     }
   }
+}
+
+/**
+ * The token's claims and lifetime warnings for a job's own bearer token. Cluster tokens arrive
+ * described already (the planner minted them); a job's token is only known once its file is read.
+ */
+function describeToken(
+  req: ScrapeRequest,
+  auth: ResolvedAuth,
+  result: CheckResult,
+  now: number,
+): void {
+  if (
+    req.auth?.type !== 'bearer' ||
+    (req.token && req.token.source !== 'file' && req.token.source !== 'inline')
+  )
+    return;
+  const file = req.auth.credentialsFile;
+  result.token = tokenInfo(file === undefined ? 'inline' : 'file', auth.claims, now);
+  const where = file === undefined ? 'authorization.credentials' : `the token file ${file}`;
+  result.warnings.push(
+    ...tokenWarnings({
+      claims: auth.claims,
+      where,
+      now,
+      ...(auth.fileModifiedMs === undefined ? {} : { fileModifiedMs: auth.fileModifiedMs }),
+    }),
+  );
 }
 
 /** Errors our own code throws (a TypeError from a bug) are not the target's fault: let them out. */
