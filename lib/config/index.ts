@@ -3,5 +3,12 @@ export type { ConfigResult } from './load.ts';
 export { formatProblem, formatPath } from './errors.ts';
 export type { ConfigProblem } from './errors.ts';
 export { configSchema, CLUSTER_PRESETS, SCRAPE_PROTOCOLS } from './schema.ts';
-export type { ClusterConfig, Config, ScrapeConfig, SinksConfig, TlsConfig } from './schema.ts';
+export type {
+  ClusterConfig,
+  ClusterInput,
+  Config,
+  ScrapeConfig,
+  SinksConfig,
+  TlsConfig,
+} from './schema.ts';
 export { formatBytes, formatDuration, parseDuration, parseSize } from './units.ts';

@@ -292,8 +292,18 @@ const cluster = z
     ),
     etcd: z.optional(
       z.strictObject({
-        endpoints: z.array(target).check(z.minLength(1)),
+        // Default: the control-plane nodes, port 2379.
+        endpoints: z.optional(z.array(target).check(z.minLength(1))),
         tls_config: z.optional(tlsConfig),
+      }),
+    ),
+    // Self-managed kube-scheduler / kube-controller-manager, scraped on the control-plane nodes.
+    control_plane: z.optional(
+      z.strictObject({
+        scheduler_port: z.optional(z.number().check(z.int(), z.positive(), z.lte(65535))),
+        controller_manager_port: z.optional(z.number().check(z.int(), z.positive(), z.lte(65535))),
+        // kubeadm's components serve self-signed certificates; kube-prometheus skips verification.
+        insecure_skip_verify: z.optional(z.boolean()),
       }),
     ),
     scrape_timeout: z.optional(duration),
@@ -412,5 +422,10 @@ export const configSchema = z
 export type Config = z.output<typeof configSchema>;
 export type ScrapeConfig = Config['scrape_configs'][number];
 export type ClusterConfig = Config['clusters'][number];
+/**
+ * A `clusters[]` entry as written (defaults not yet applied): what the cluster planner takes, so
+ * both the loaded config and a hand-built entry fit. `scrape_timeout` reaches it as a number.
+ */
+export type ClusterInput = Omit<z.input<typeof cluster>, 'scrape_timeout'>;
 export type TlsConfig = NonNullable<ScrapeConfig['tls_config']>;
 export type SinksConfig = Config['sinks'];

@@ -158,3 +158,38 @@ test('missing files and directories are problems, not crashes', async () => {
   );
   assert.ok((await loadConfigFile(dir.path('ok.yaml'))).ok);
 });
+
+test('a cluster entry: EKS or kubeconfig, a token source, presets, control_plane ports', () => {
+  const result = parseConfig(
+    `clusters:
+  - name: prod
+    eks: {cluster: prod-eks, region: eu-west-1}
+    service_account: {namespace: monitoring, name: prometheus}
+  - name: lab
+    kubeconfig: {path: kube.yaml, context: kind-kind}
+    token: {file: token}
+    targets: [apiserver, kube-scheduler, etcd]
+    control_plane: {scheduler_port: 10259}
+    etcd: {tls_config: {cert_file: etcd.pem, key_file: etcd-key.pem}}
+`,
+    'c.yaml',
+    '/etc/scrape-check',
+  );
+  if (!result.ok) assert.fail(result.message);
+  const [prod, lab] = result.config.clusters;
+  assert.deepEqual(prod!.targets, [
+    'apiserver',
+    'kube-scheduler',
+    'kube-controller-manager',
+    'kubelet',
+  ]);
+  assert.equal(prod!.service_account?.expiration_seconds, 600);
+  assert.equal(lab!.kubeconfig?.path, '/etc/scrape-check/kube.yaml');
+  assert.equal(lab!.control_plane?.scheduler_port, 10259);
+  assert.equal(lab!.etcd?.tls_config?.cert_file, '/etc/scrape-check/etcd.pem');
+  const both = parseConfig(
+    'clusters:\n  - name: x\n    eks: {cluster: a, region: b}\n    kubeconfig: {}\n    token: {file: t}\n',
+    'c.yaml',
+  );
+  assert.ok(!both.ok && /a cluster needs exactly one of eks and kubeconfig/.test(both.message));
+});
