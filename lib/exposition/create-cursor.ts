@@ -1,14 +1,18 @@
 /** Picks the line grammar for a format. */
-import type { ExpositionCursor, PullCursor } from './cursor.ts';
+import type { ExpositionCursor, PullCursor, ScrapeRules } from './cursor.ts';
 import { OpenMetricsCursor } from './openmetrics-cursor.ts';
 import { PrometheusCursor } from './prometheus-cursor.ts';
 import type { ExpositionFormat } from './types.ts';
 
-/** The full cursor, raw accessors included, for this folder. */
-export function makeCursor(format: ExpositionFormat, maxLineBytes: number): ExpositionCursor {
+/** The full cursor, raw accessors included, for this folder; `scrape` for scrape mode. */
+export function makeCursor(
+  format: ExpositionFormat,
+  maxLineBytes: number,
+  scrape: ScrapeRules | null = null,
+): ExpositionCursor {
   return format === 'openmetrics'
-    ? new OpenMetricsCursor(maxLineBytes)
-    : new PrometheusCursor(maxLineBytes);
+    ? new OpenMetricsCursor(maxLineBytes, scrape)
+    : new PrometheusCursor(maxLineBytes, scrape);
 }
 
 /**

@@ -9,6 +9,10 @@
  * (`model/textparse/promlex.l`, `openmetricslex.l`) and parsers (`promparse.go`,
  * `openmetricsparse.go`). Each check names its source; where this parser is stricter than
  * Prometheus it says so and why.
+ *
+ * In scrape mode (`ExpositionOptions.mode`) the cursor takes what Prometheus's scrape path takes
+ * and notes each such violation in a `Tolerated`. Every scrape-mode decision sits in a branch that
+ * a valid line never enters, so the mode costs a valid body nothing.
  */
 import type { Exemplar } from '#lib/result/types.ts';
 import { jsonValue } from '#lib/result/types.ts';
@@ -28,6 +32,8 @@ import {
   quoteString,
 } from './text.ts';
 import { unescapeHelp, unescapeLabel, utf8String, validUtf8 } from './text.ts';
+import type { Tolerated } from './tolerated.ts';
+import { Tolerance } from './tolerated.ts';
 import type { ExpositionFormat, ParseFailure } from './types.ts';
 
 /** What `next()` found. */
@@ -45,6 +51,16 @@ export const Entry = {
   Eof: 6,
   /** A malformed line: `failure` says why. */
   Invalid: 7,
+  /**
+   * Scrape mode, text 0.0.4: the entry goes on past the region (a label value holding a raw line
+   * feed). `entryStart` and `entryLine` say where it began; hand it back with more lines after it.
+   */
+  Partial: 8,
+  /**
+   * Scrape mode, text 0.0.4: a NUL where Prometheus's lexer ends the input (promlex.l
+   * `\0 return tEOF`). Prometheus keeps what it read before it and ignores the rest.
+   */
+  Stop: 9,
 } as const;
 export type Entry = (typeof Entry)[keyof typeof Entry];
 
@@ -93,6 +109,17 @@ export interface PullCursor {
 
 const EMPTY = new Uint8Array(0);
 
+/** What a scanning helper returns, instead of an offset, when the entry needs more lines. */
+export const NEED_MORE = -2;
+
+/** Scrape mode's settings (`ExpositionOptions.mode: 'scrape'`). */
+export interface ScrapeRules {
+  /** Where tolerated violations are noted. */
+  notes: Tolerated;
+  /** Reproduce Prometheus 2, which reads no quoted names and no OpenMetrics trailing comma. */
+  v2: boolean;
+}
+
 /**
  * Reads entries from a region of complete lines. Its owner (`ExpositionStream`) hands it regions
  * with `reset()`; every line in a region ends with a line feed, which is also what stops every
@@ -139,6 +166,18 @@ export abstract class ExpositionCursor implements PullCursor {
   /** The type of a `# TYPE` entry (Type). */
   metricType: MetricType = MT.unknown;
 
+  /** Scrape mode's notes, or null when validating. */
+  protected readonly notes: Tolerated | null;
+  /** Scrape mode for Prometheus 2. */
+  protected readonly v2: boolean;
+  /** Where the entry began that `next()` returned `Entry.Partial` for, and its line. */
+  entryStart = 0;
+  entryLine = 0;
+  /** Line feeds crossed inside the current sample's quoted strings (scrape mode). */
+  protected crossed = 0;
+  /** Whether the last `Entry.Stop` came from a comment line (else from the start of a line). */
+  stopInComment = false;
+
   protected readonly num = new NumberOut();
   /** Flags of the last `scanQuoted`. */
   protected scanFlags = 0;
@@ -149,9 +188,11 @@ export abstract class ExpositionCursor implements PullCursor {
   private lastNameLen = -1;
   private lastName = '';
 
-  constructor(format: ExpositionFormat, maxLineBytes: number) {
+  constructor(format: ExpositionFormat, maxLineBytes: number, scrape: ScrapeRules | null) {
     this.format = format;
     this.maxLine = maxLineBytes;
+    this.notes = scrape === null ? null : scrape.notes;
+    this.v2 = scrape !== null && scrape.v2;
   }
 
   /** Reads a line that starts with a metric name or `{` at `i`; sets `pos` past its line feed. */
@@ -196,12 +237,24 @@ export abstract class ExpositionCursor implements PullCursor {
         this.pos = i + 1; // promlex.l: blank lines are allowed
         continue;
       }
-      return this.fail(
-        i,
-        this.blankLines ? 'a metric name or "#"' : 'a metric name or "# "',
-        c === LF && i === start ? 'an empty line' : this.got(i),
-      );
+      return this.badLineStart(start, i);
     }
+  }
+
+  /** What `next()` makes of a line that starts with no name, `{` or `#` (kept out of its loop). */
+  private badLineStart(start: number, i: number): Entry {
+    const c = this.b[i]!;
+    if (c === 0 && this.notes !== null && this.blankLines) {
+      // promlex.l `\0 return tEOF`: at the start of a line a NUL ends the input, and the scrape
+      // keeps the samples before it (scrape.go `append`: io.EOF is no error).
+      this.stopInComment = false;
+      return Entry.Stop;
+    }
+    return this.fail(
+      i,
+      this.blankLines ? 'a metric name or "#"' : 'a metric name or "# "',
+      c === LF && i === start ? 'an empty line' : this.got(i),
+    );
   }
 
   /** Prometheus has no line limit; an unbounded line would grow memory without bound. */
@@ -228,6 +281,7 @@ export abstract class ExpositionCursor implements PullCursor {
     this.hasExemplar = false;
     this.exLabels.count = 0;
     this.exTimestampMs = null;
+    this.crossed = 0;
   }
 
   /** The metric name of a metadata line, plain or quoted; returns the offset after it, or -1. */
@@ -241,6 +295,7 @@ export abstract class ExpositionCursor implements PullCursor {
       return j;
     }
     if (b[j] === QUOTE) {
+      if (this.notes !== null && !this.quotedName(j)) return -1;
       const k = this.scanQuoted(j, 'metric name');
       if (k < 0) return -1;
       if (k - j === 2) {
@@ -302,6 +357,12 @@ export abstract class ExpositionCursor implements PullCursor {
    * (`escaped-char`). Stricter than Prometheus 2.42's scrape parser, which keeps an unknown escape
    * as it is; like `promtool check metrics` (expfmt: "invalid escape sequence"). Raw line feeds are
    * refused too (openmetricslex.l `[^\\"\n]`; expfmt: "unescaped new-line").
+   *
+   * Scrape mode takes what Prometheus takes: any escape but a backslash before a line feed
+   * (promlex.l and openmetricslex.l `\\.`, kept as written by `unreplace`), and in text 0.0.4 a
+   * raw line feed inside the string of a sample line (promlex.l `[^\\"]`). When that line feed
+   * ends the region it returns `NEED_MORE`, with `failure` saying what the end of the input
+   * would mean.
    */
   protected scanQuoted(i: number, what: string): number {
     const b = this.b;
@@ -318,16 +379,16 @@ export abstract class ExpositionCursor implements PullCursor {
           j += 2;
           continue;
         }
-        this.fail(
-          j,
-          `an escape sequence (\\\\, \\" or \\n) in the ${what}`,
-          quoteBytes(b, j, n === LF ? j + 1 : j + 2),
-        );
-        return -1;
+        if (!this.otherEscape(i, j, what)) return -1;
+        flags |= ESCAPED;
+        j += 2;
+        continue;
       }
       if (c === LF) {
-        this.fail(j, `a closing quote for the ${what}`, 'end of line');
-        return -1;
+        const k = this.lineFeedInString(i, j, what);
+        if (k < 0) return k;
+        j = k;
+        continue;
       }
       flags |= NON_ASCII;
       j++;
@@ -354,8 +415,9 @@ export abstract class ExpositionCursor implements PullCursor {
     let nflags = 0;
     let quoted = false;
     if (c === QUOTE) {
+      if (this.notes !== null && !this.quotedName(i)) return -1;
       i = this.scanQuoted(i, 'label name');
-      if (i < 0) return -1;
+      if (i < 0) return i;
       ne = i;
       nflags = this.scanFlags;
       quoted = true;
@@ -392,7 +454,7 @@ export abstract class ExpositionCursor implements PullCursor {
     }
     const vs = i;
     i = this.scanQuoted(i, 'label value');
-    if (i < 0) return -1;
+    if (i < 0) return i;
     if (quoted) slots.push(ns + 1, ne - 1, nflags, vs + 1, i - 1, this.scanFlags);
     else slots.push(ns, ne, 0, vs + 1, i - 1, this.scanFlags);
     return i;
@@ -404,10 +466,9 @@ export abstract class ExpositionCursor implements PullCursor {
    * would repeat the metric name). Empty quoted names are refused too.
    */
   protected checkLabels(): boolean {
-    return (
-      this.checkSlots(this.labels, true) &&
-      (!this.hasExemplar || this.checkSlots(this.exLabels, false))
-    );
+    if (!this.checkSlots(this.labels, true)) return false;
+    if (!this.hasExemplar || this.checkSlots(this.exLabels, false)) return true;
+    return this.notes !== null && this.tolerateExemplar();
   }
 
   private checkSlots(slots: LabelSlots, sample: boolean): boolean {
@@ -423,6 +484,7 @@ export abstract class ExpositionCursor implements PullCursor {
     }
     const dup = slots.firstDuplicate(b, this.decodeFn);
     if (dup < 0) return true;
+    if (sample && this.notes !== null && this.repeatVanishes(slots)) return true;
     const s = a[dup * SLOT]!;
     const name = this.decode(s, a[dup * SLOT + 1]!, a[dup * SLOT + 4]! >> 2);
     return this.failLabel(s, 'unique label names', `${quoteString(name)} again`);
@@ -431,6 +493,194 @@ export abstract class ExpositionCursor implements PullCursor {
   private failLabel(pos: number, expected: string, got: string): boolean {
     this.fail(pos, expected, got);
     return false;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Scrape mode: what Prometheus takes and the formats forbid. Only failure paths call these.
+
+  /**
+   * A quoted name: Prometheus 3 reads it (promlex.l and openmetricslex.l `\"(\\.|[^\\"])*\"` as a
+   * name, with the UTF-8 names of Prometheus 3); Prometheus 2.42's lexers have no such token, so
+   * its scrape fails ("is not a valid start token", "expected label name").
+   */
+  protected quotedName(i: number): boolean {
+    if (this.v2) {
+      this.fail(i, 'an unquoted name (Prometheus 2 reads no quoted names)', this.got(i));
+      return false;
+    }
+    const notes = this.notes!;
+    if (!notes.again(Tolerance.quotedName, this.line)) {
+      // The name as written, up to its closing quote or the end of the line.
+      const b = this.b;
+      let k = i + 1;
+      while (b[k] !== QUOTE && b[k] !== LF) k += b[k] === BACKSLASH && b[k + 1] !== LF ? 2 : 1;
+      notes.first(
+        Tolerance.quotedName,
+        this.line,
+        `a quoted name (${quoteBytes(b, i, b[k] === QUOTE ? k + 1 : k)}); Prometheus 3 reads it, but Prometheus 2 refuses the whole scrape`,
+      );
+    }
+    return true;
+  }
+
+  /** How a warning names the string that opens at `open`: a label value by its label's name. */
+  private describeString(open: number, what: string): string {
+    if (what !== 'label value') return `a quoted ${what}`;
+    const b = this.b;
+    let k = open - 1;
+    while (k > this.lineStart && BLANK[b[k]!] === 1) k--;
+    if (b[k] !== EQUAL) return 'a label value';
+    k--;
+    while (k > this.lineStart && BLANK[b[k]!] === 1) k--;
+    const e = k + 1;
+    while (k >= this.lineStart && LABEL_CONT[b[k]!] === 1) k--;
+    return e > k + 1 ? `the label value of ${quoteBytes(b, k + 1, e)}` : 'a label value';
+  }
+
+  /**
+   * A backslash at `j` that is none of the format's escapes, in the string opened at `open`: a
+   * failure, or in scrape mode a warning (promlex.l, openmetricslex.l `\\.`: any escape but one
+   * before a line feed is taken, and `unreplace` keeps it as written).
+   */
+  private otherEscape(open: number, j: number, what: string): boolean {
+    const b = this.b;
+    const n = b[j + 1];
+    const notes = this.notes;
+    if (notes === null || n === LF) {
+      this.fail(
+        j,
+        `an escape sequence (\\\\, \\" or \\n) in the ${what}`,
+        quoteBytes(b, j, n === LF ? j + 1 : j + 2),
+      );
+      return false;
+    }
+    const kind = what === 'label value' ? Tolerance.labelEscape : Tolerance.nameEscape;
+    if (notes.again(kind, this.line)) return true;
+    notes.first(
+      kind,
+      this.line,
+      `${this.describeString(open, what)} has ${quoteBytes(b, j, j + 2)}, an escape the format does not define; Prometheus keeps it as written, but ${notes.forbids}`,
+    );
+    return true;
+  }
+
+  /**
+   * A raw line feed at `j` in the string opened at `open`: a failure, or in scrape mode for text
+   * 0.0.4 a sample that goes on to the next line (promlex.l `[^\\"]`). Returns where to scan on,
+   * -1, or `NEED_MORE` when the line feed ends the region.
+   */
+  private lineFeedInString(open: number, j: number, what: string): number {
+    const notes = this.notes;
+    if (notes === null || !this.blankLines || what === 'metric name') {
+      this.fail(j, `a closing quote for the ${what}`, 'end of line');
+      return -1;
+    }
+    if (this.crossed === 0) {
+      this.entryStart = this.lineStart;
+      this.entryLine = this.line;
+    }
+    if (j + 1 >= this.end) {
+      this.fail(j, `a closing quote for the ${what}`, 'end of input');
+      return NEED_MORE;
+    }
+    this.crossed++;
+    if (!notes.again(Tolerance.rawNewline, this.line)) {
+      notes.first(
+        Tolerance.rawNewline,
+        this.line,
+        `${this.describeString(open, what)} holds a raw line feed (the sample goes on to line ${this.line + 1}); Prometheus reads it as part of the ${what}, but ${notes.forbids}`,
+      );
+    }
+    this.line++;
+    this.lineStart = j + 1;
+    return j + 1;
+  }
+
+  /** Whether `i` is just past the closing quote of the last label value in `slots`. */
+  protected afterValue(slots: LabelSlots, i: number): boolean {
+    return slots.count > 0 && slots.a[(slots.count - 1) * SLOT + 3] === i - 1;
+  }
+
+  /**
+   * NULs right after the closing quote of the last label value in `slots`: the lexers' `next()`
+   * skips NULs while in a label value, and the closing quote's lookahead is read in that state.
+   * The value Prometheus stores then runs from after the opening quote to one byte before the
+   * lexer's position (promparse.go `p.l.start+1, p.l.i-1`): the closing quote and all but the last
+   * NUL become part of it, and so they do here. Returns the offset past the NULs.
+   */
+  protected skipNuls(i: number, slots: LabelSlots): number {
+    const b = this.b;
+    const notes = this.notes!;
+    const a = slots.a;
+    const k = (slots.count - 1) * SLOT;
+    const open = a[k + 2]! - 1;
+    while (b[i] === 0) i++;
+    a[k + 3] = i - 1;
+    if (!notes.again(Tolerance.nulAfterValue, this.line)) {
+      notes.first(
+        Tolerance.nulAfterValue,
+        this.line,
+        `a NUL byte follows the closing quote of ${this.describeString(open, 'label value')}; Prometheus accepts it, but keeps that quote (and any NULs but the last) in the value, and ${notes.forbids}`,
+      );
+    }
+    return i;
+  }
+
+  /**
+   * Whether a repeated label name would pass Prometheus: its scrape loop rebuilds every sample's
+   * labels with a `labels.Builder` (scrape.go `mutateSampleLabels`), whose `Reset` deletes every
+   * label of a name that has an empty value, before storage refuses a repeated name (tsdb
+   * `headAppender.Append`: `label name "a" is not unique`). So a name repeated with an empty value
+   * among its values vanishes from the sample, and the repeat passes.
+   */
+  private repeatVanishes(slots: LabelSlots): boolean {
+    const a = slots.a;
+    const names: string[] = [];
+    const empty = new Set<string>();
+    for (let x = 0; x < slots.count; x++) {
+      const k = x * SLOT;
+      const name = this.decode(a[k]!, a[k + 1]!, a[k + 4]! >> 2);
+      names.push(name);
+      if (a[k + 3] === a[k + 2]) empty.add(name);
+    }
+    const seen = new Set<string>();
+    let repeated = '';
+    for (const name of names) {
+      if (seen.has(name)) {
+        if (!empty.has(name)) return false;
+        repeated = name;
+      }
+      seen.add(name);
+    }
+    const notes = this.notes!;
+    if (!notes.again(Tolerance.emptyDuplicate, this.line)) {
+      const q = quoteString(repeated);
+      notes.first(
+        Tolerance.emptyDuplicate,
+        this.line,
+        `the label ${q} appears more than once in one sample, once with an empty value; Prometheus accepts it because it drops every ${q} of a sample where one is empty (so the sample is stored without ${q}), but ${notes.forbids}`,
+      );
+    }
+    return true;
+  }
+
+  /**
+   * Exemplar labels that break the format (repeated or reserved names): Prometheus keeps the
+   * sample, and drops only the exemplar, and only when exemplar storage is on (scrape.go: "we
+   * don't fail the scrape on ingestion errors").
+   */
+  private tolerateExemplar(): boolean {
+    const why = this.failure === null ? '' : ` (${this.failure.message})`;
+    this.failure = null;
+    const notes = this.notes!;
+    if (!notes.again(Tolerance.exemplarLabels, this.line)) {
+      notes.first(
+        Tolerance.exemplarLabels,
+        this.line,
+        `the exemplar's labels break the format${why}; Prometheus keeps the sample and at most drops the exemplar, but ${notes.forbids}`,
+      );
+    }
+    return true;
   }
 
   /** Both formats read values with Prometheus's `parseFloat`; see numbers.ts. */

@@ -17,10 +17,13 @@ import {
   QUOTE,
   SPACE,
 } from './chars.ts';
+import type { ScrapeRules } from './cursor.ts';
 import { Entry, ExpositionCursor } from './cursor.ts';
 import type { LabelSlots } from './labels.ts';
+import { SLOT } from './labels.ts';
 import { parseFloatBytes } from './numbers.ts';
-import { quoteBytes } from './text.ts';
+import { hexByte, quoteBytes } from './text.ts';
+import { Tolerance } from './tolerated.ts';
 
 const TYPES = 'counter, gauge, histogram, gaugehistogram, summary, info, stateset or unknown';
 const H = 0x48,
@@ -39,8 +42,8 @@ const H = 0x48,
 export class OpenMetricsCursor extends ExpositionCursor {
   protected readonly blankLines = false;
 
-  constructor(maxLineBytes: number) {
-    super('openmetrics', maxLineBytes);
+  constructor(maxLineBytes: number, scrape: ScrapeRules | null = null) {
+    super('openmetrics', maxLineBytes, scrape);
   }
 
   /**
@@ -107,6 +110,7 @@ export class OpenMetricsCursor extends ExpositionCursor {
     this.hasExemplar = true;
     i = this.labelSet(i, this.exLabels, true);
     if (i < 0) return -1;
+    if (this.notes !== null && !this.exemplarWithoutNul()) return -1;
     if (b[i] !== SPACE) {
       this.fail(i, 'a space and a value after the exemplar labels', this.got(i));
       return -1;
@@ -144,7 +148,8 @@ export class OpenMetricsCursor extends ExpositionCursor {
   /**
    * openmetricsparse.go `parseLVals` (2.42): `{}`, or pairs separated by single commas, with no
    * blanks and no trailing comma. A quoted name alone is the metric name (Prometheus 3's UTF-8
-   * names), never in an exemplar.
+   * names), never in an exemplar. Scrape mode for Prometheus 3 takes a trailing comma (its
+   * `parseLVals`: "Free trailing commas are allowed"), and NULs after a sample's label value.
    */
   private labelSet(i: number, slots: LabelSlots, exemplar: boolean): number {
     const b = this.b;
@@ -152,6 +157,7 @@ export class OpenMetricsCursor extends ExpositionCursor {
     for (;;) {
       const c = b[i]!;
       if (LABEL_START[c] !== 1 && c !== QUOTE) {
+        if (c === BRACE_CLOSE && b[i - 1] === COMMA && this.trailingComma()) return i + 1;
         this.fail(i, 'a label name', this.got(i));
         return -1;
       }
@@ -160,11 +166,57 @@ export class OpenMetricsCursor extends ExpositionCursor {
       const d = b[i];
       if (d === BRACE_CLOSE) return i + 1;
       if (d !== COMMA) {
-        this.fail(i, '"," or "}"', this.got(i));
-        return -1;
+        i = this.notAComma(i, slots, exemplar);
+        if (i < 0) return -1;
+        if (b[i] === BRACE_CLOSE) return i + 1;
       }
       i++;
     }
+  }
+
+  /**
+   * Where a label set holds neither `,` nor `}` after a label: a failure, or in scrape mode NULs
+   * right after a sample's label value, which Prometheus skips. Returns the offset of the `,` or
+   * `}` after them, or -1.
+   */
+  private notAComma(i: number, slots: LabelSlots, exemplar: boolean): number {
+    const b = this.b;
+    if (b[i] === 0 && !exemplar && this.notes !== null && this.afterValue(slots, i)) {
+      i = this.skipNuls(i, slots);
+      if (b[i] === BRACE_CLOSE || b[i] === COMMA) return i;
+    }
+    this.fail(i, '"," or "}"', this.got(i));
+    return -1;
+  }
+
+  private trailingComma(): boolean {
+    const notes = this.notes;
+    if (notes === null || this.v2) return false;
+    notes.note(
+      Tolerance.trailingComma,
+      this.line,
+      `a trailing comma ends a label set; Prometheus 3 reads it, but Prometheus 2 refuses the whole scrape, and ${notes.forbids}`,
+    );
+    return true;
+  }
+
+  /**
+   * openmetricslex.l `<sEValue>\"(\\.|[^\\"\n])*\"`: golex leaves NUL out of every class, and
+   * the lexer skips NULs only in a sample's label values, so an exemplar's cannot hold one.
+   */
+  private exemplarWithoutNul(): boolean {
+    const b = this.b;
+    const a = this.exLabels.a;
+    for (let x = 0; x < this.exLabels.count; x++) {
+      const e = a[x * SLOT + 3]!;
+      for (let k = a[x * SLOT + 2]!; k < e; k++) {
+        if (b[k] === 0) {
+          this.fail(k, 'an exemplar label value without NUL bytes', `byte ${hexByte(0)}`);
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**

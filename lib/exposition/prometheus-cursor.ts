@@ -16,9 +16,11 @@ import {
   PROM_VALUE,
   QUOTE,
 } from './chars.ts';
-import { Entry, ExpositionCursor } from './cursor.ts';
+import type { ScrapeRules } from './cursor.ts';
+import { Entry, ExpositionCursor, NEED_MORE } from './cursor.ts';
 import { parseIntBytes } from './numbers.ts';
-import { quoteBytes } from './text.ts';
+import { columnOf, quoteBytes } from './text.ts';
+import { Tolerance } from './tolerated.ts';
 
 const TYPES = 'counter, gauge, histogram, summary or untyped';
 const H = 0x48,
@@ -32,8 +34,8 @@ const H = 0x48,
 export class PrometheusCursor extends ExpositionCursor {
   protected readonly blankLines = true;
 
-  constructor(maxLineBytes: number) {
-    super('prometheus', maxLineBytes);
+  constructor(maxLineBytes: number, scrape: ScrapeRules | null = null) {
+    super('prometheus', maxLineBytes, scrape);
   }
 
   /** promlex.l `{M}({M}|{D})*`, `<sValue>`, `<sTimestamp>`; promparse.go `parseMetricSuffix`. */
@@ -48,7 +50,7 @@ export class PrometheusCursor extends ExpositionCursor {
     }
     if (b[i] === BRACE_OPEN) {
       i = this.labelSet(i + 1);
-      if (i < 0) return Entry.Invalid;
+      if (i < 0) return i === NEED_MORE ? Entry.Partial : Entry.Invalid;
       while (BLANK[b[i]!] === 1) i++;
     }
     if (this.nameStart < 0) {
@@ -81,7 +83,8 @@ export class PrometheusCursor extends ExpositionCursor {
 
   /**
    * promparse.go `parseLVals`: blanks anywhere, an optional trailing comma and, a Prometheus quirk
-   * kept so that what it scrapes passes here, no comma needed between pairs.
+   * kept so that what it scrapes passes here, no comma needed between pairs (a warning in scrape
+   * mode: expfmt and so `promtool check metrics` refuse it).
    */
   private labelSet(i: number): number {
     const b = this.b;
@@ -90,14 +93,46 @@ export class PrometheusCursor extends ExpositionCursor {
       const c = b[i]!;
       if (c === BRACE_CLOSE) return i + 1;
       if (LABEL_START[c] !== 1 && c !== QUOTE) {
-        this.fail(i, 'a label name or "}"', this.got(i));
-        return -1;
+        i = this.notALabel(i);
+        if (i < 0) return -1;
+        continue;
       }
       i = this.scanPair(i, this.labels, true, false);
-      if (i < 0) return -1;
+      if (i < 0) return i;
       while (BLANK[b[i]!] === 1) i++;
       if (b[i] === COMMA) i++;
+      else if (this.notes !== null) this.noComma(i);
     }
+  }
+
+  /**
+   * Where a label set holds neither a label nor `}`: a failure, or in scrape mode NULs right
+   * after a label value, which Prometheus skips. Returns where the label set goes on, or -1.
+   */
+  private notALabel(i: number): number {
+    const b = this.b;
+    if (b[i] !== 0 || this.notes === null || !this.afterValue(this.labels, i)) {
+      this.fail(i, 'a label name or "}"', this.got(i));
+      return -1;
+    }
+    i = this.skipNuls(i, this.labels);
+    while (BLANK[b[i]!] === 1) i++;
+    if (b[i] === COMMA) i++;
+    else this.noComma(i);
+    return i;
+  }
+
+  /** Scrape mode: a label that follows another without a comma (expfmt refuses it). */
+  private noComma(i: number): void {
+    const c = this.b[i];
+    if (c === BRACE_CLOSE || c === 0 || (LABEL_START[c!] !== 1 && c !== QUOTE)) return;
+    const notes = this.notes!;
+    if (notes.again(Tolerance.missingComma, this.line)) return;
+    notes.first(
+      Tolerance.missingComma,
+      this.line,
+      `no comma before the label at column ${columnOf(this.b, this.lineStart, i)}; Prometheus reads the labels without it, but ${notes.forbids}`,
+    );
   }
 
   /**
@@ -118,6 +153,7 @@ export class PrometheusCursor extends ExpositionCursor {
     }
     if (kind === Entry.Comment) {
       const nl = b.indexOf(LF, i);
+      if (this.notes !== null && this.commentStops(i, j, nl)) return Entry.Stop;
       this.textStart = i;
       this.textEnd = nl;
       this.pos = nl + 1;
@@ -130,17 +166,50 @@ export class PrometheusCursor extends ExpositionCursor {
     const nl = b.indexOf(LF, k);
     // promlex.l `<sMeta2>{C}*` against `<*>[ \t]+`: the text is the rest of the line less its
     // first character (promparse.go `buf()[1:]`), or empty when the rest is only blanks. Stricter
-    // than Prometheus: that first character must be a blank.
+    // than Prometheus: that first character must be a blank (scrape mode takes any but a NUL,
+    // where Prometheus's lexer ends the input in the middle of the line).
     let ts = nl;
     if (k < nl) {
-      if (BLANK[b[k]!] !== 1) return this.fail(k, 'a space after the metric name', this.got(k));
-      let m = k;
-      while (BLANK[b[m]!] === 1) m++;
-      if (m < nl) ts = k + 1;
+      if (BLANK[b[k]!] === 1) {
+        let m = k;
+        while (BLANK[b[m]!] === 1) m++;
+        if (m < nl) ts = k + 1;
+      } else if (this.notes !== null && b[k] !== 0) {
+        this.noteMetaNoSpace(kind, k);
+        ts = k + 1;
+      } else {
+        return this.fail(k, 'a space after the metric name', this.got(k));
+      }
     }
     this.textStart = ts;
     this.textEnd = nl;
     this.pos = nl + 1;
     return kind === Entry.Help ? this.checkHelp() : this.checkType(TYPES, false);
+  }
+
+  /**
+   * Scrape mode: whether a comment line holds a NUL where promlex.l ends the input. After `#` and
+   * blanks (`#[ \t]+`) the lexer's `next()` skips NULs, except the first character, which it
+   * reads directly; after a bare `#`, `consumeComment` returns tEOF at any NUL. `j` is where the
+   * blanks after `#` end.
+   */
+  private commentStops(i: number, j: number, nl: number): boolean {
+    const b = this.b;
+    let stops = false;
+    if (j > i + 1) stops = b[j] === 0;
+    else for (let k = i + 1; k < nl && !stops; k++) stops = b[k] === 0;
+    if (stops) this.stopInComment = true;
+    return stops;
+  }
+
+  private noteMetaNoSpace(kind: Entry, k: number): void {
+    const notes = this.notes!;
+    if (notes.again(Tolerance.metaNoSpace, this.line)) return;
+    const what = kind === Entry.Help ? 'HELP' : 'TYPE';
+    notes.first(
+      Tolerance.metaNoSpace,
+      this.line,
+      `# ${what} ${quoteBytes(this.b, this.metaStart, this.metaEnd)} is followed by ${quoteBytes(this.b, k, k + 1)}, not a space; Prometheus drops that character and reads the rest as the ${kind === Entry.Help ? 'help text' : 'type'}, but ${notes.forbids}`,
+    );
   }
 }

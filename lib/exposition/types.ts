@@ -49,6 +49,25 @@ export interface ExpositionOptions {
   lint?: boolean;
   /** The longest line accepted, in bytes (default 16 MiB). A longer one is a parse failure. */
   maxLineBytes?: number;
+  /**
+   * `'validate'` (the default, `scrape-check parse`) holds the input to the format specs and
+   * `promtool check metrics`. `'scrape'` (`scrape-check run`) accepts exactly what Prometheus's
+   * scrape path accepts (`model/textparse` plus the checks a sample meets on its way into storage)
+   * and turns each violation it tolerates into a line of `ExpositionResult.warnings`; what
+   * Prometheus refuses is still a `ParseFailure`, and `series` is still Prometheus's
+   * `scrape_samples_scraped`.
+   *
+   * @example
+   * parseExposition('a{b="x\\ty"} 1\n', { format: 'prometheus', mode: 'scrape' }).warnings;
+   * // one warning: 'line 1: the label value of "b" has …, an escape the format does not define; …'
+   */
+  mode?: 'validate' | 'scrape';
+  /**
+   * With `mode: 'scrape'`, whose scrape path to reproduce (default `'3'`). They differ on quoted
+   * names (`{"a.b"} 1`, `a{"c.d"="1"}`) and on a trailing comma in an OpenMetrics label set, which
+   * Prometheus 3 reads and Prometheus 2 refuses; either way the warnings say what the other does.
+   */
+  prometheusVersion?: '2' | '3';
 }
 
 /** A metric family as `scrape-check parse --json` prints it. */
@@ -69,6 +88,10 @@ export interface ExpositionResult {
   series: number;
   familyCount: number;
   error: ParseFailure | null;
+  /**
+   * `line N: …`: in scrape mode, each kind of violation Prometheus tolerates (once, with a count
+   * of the lines like it), then with `lint`, the lint warnings.
+   */
   warnings: string[];
   /** With `collect: 'families'`, every family in order of first appearance; else null. */
   families: Family[] | null;

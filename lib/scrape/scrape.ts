@@ -350,6 +350,8 @@ async function readExposition(
       : undefined;
   const stream = new ExpositionStream({
     format: decision.format,
+    mode: 'scrape',
+    prometheusVersion: version,
     ...(onSample ? { onSample } : {}),
   });
   let bytes = 0;
@@ -378,6 +380,11 @@ async function readExposition(
     throw error;
   }
   const parsed = stream.end();
+  // What Prometheus accepts but the format forbids: at most five lines, so the rest stays readable.
+  const cut = parsed.warnings.length - 5;
+  result.warnings.push(
+    ...parsed.warnings.map((w, i) => (i === 4 && cut > 0 ? `${w} (+${cut} more)` : w)).slice(0, 5),
+  );
   result.phases.bodyMs = round(performance.now() - headersAt);
   result.bytes = bytes;
   result.limits.bodyBytes = bytes;
