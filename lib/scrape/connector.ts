@@ -23,7 +23,6 @@ export interface ConnectionProbe {
   tlsMs: number | null;
   /** performance.now() when the connection was handed to undici (the request is written then). */
   readyAt: number | null;
-  remoteAddress: string | null;
   tls: TlsInfo | null;
   /** Verification findings that insecure_skip_verify let through: warned about, never a verdict. */
   skippedVerification: string | null;
@@ -39,7 +38,6 @@ export function newProbe(): ConnectionProbe {
     connectMs: null,
     tlsMs: null,
     readyAt: null,
-    remoteAddress: null,
     tls: null,
     skippedVerification: null,
     failure: null,
@@ -123,7 +121,6 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
         socket.once('error', fail);
         socket.once('connect', () => {
           probe.connectMs = performance.now() - t1;
-          probe.remoteAddress = socket!.remoteAddress ?? null;
           if (opts.protocol !== 'https:') {
             probe.phase = 'request';
             probe.readyAt = performance.now();

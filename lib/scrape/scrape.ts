@@ -149,6 +149,7 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
   let sendAuth = auth.header;
   for (let hop = 0; ; hop++) {
     const probe = newProbe();
+    let graceful = false;
     const client = new Client(url.origin, {
       connect: createConnector({ tls, probe, signal, now: options.now ?? Date.now }),
       headersTimeout: 0,
@@ -195,14 +196,16 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
         errorBody = await readPrefix(response.body, ERROR_BODY_BYTES);
         return finish(statusFailure(response.statusCode, url));
       }
-      return finish(
-        await readExposition(req, options, result, response, headersAt, {
-          samples,
-          forwarded,
-          probe,
-          tls,
-        }),
-      );
+      const verdict = await readExposition(req, options, result, response, headersAt, {
+        samples,
+        forwarded,
+        probe,
+        tls,
+      });
+      // A body read to its end leaves nothing in flight: close politely (destroying builds error
+      // objects with stack traces, a measurable cost across a thousand targets).
+      graceful = verdict === null;
+      return finish(verdict);
     } catch (error) {
       if (isBug(error)) throw error;
       recordConnection(result, probe, null);
@@ -216,7 +219,8 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
         }),
       );
     } finally {
-      void client.destroy().catch(() => undefined);
+      // Anything cut short (a stalled or trickling server, an error body) is destroyed at once.
+      void (graceful ? client.close() : client.destroy()).catch(() => undefined);
     }
   }
 }
