@@ -61,12 +61,15 @@ function parseRunArgs(args: string[]): RunArgs {
   };
 }
 
-/** A progress line on stderr, only on a terminal; cleared before the table is printed. */
-function progress(io: Io): {
-  update(result: CheckResult, done: number, total: number): void;
-  clear(): void;
-} {
-  const on = io.stderr.isTTY === true;
+/**
+ * A progress line, only when stdout is a terminal (the contract's rule: a pipe or a file gets the
+ * table alone); written to stderr so it never mixes with the output, and cleared before the table.
+ */
+function progress(
+  io: Io,
+  json: boolean,
+): { update(result: CheckResult, done: number, total: number): void; clear(): void } {
+  const on = io.stdout.isTTY === true && !json;
   return {
     update(_result, done, total) {
       if (on) io.stderr.write(`\r\u001b[2Kchecking… ${done}/${total}`);
@@ -90,7 +93,7 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv)
   const { sinks, forward } = opts.sinks
     ? createSinks(loaded.config.sinks, { environment: 'cli', warn })
     : { sinks: [], forward: [] };
-  const bar = progress(io);
+  const bar = progress(io, opts.json);
   const report = await runChecks(loaded.config, {
     jobs: opts.jobs,
     concurrency: opts.concurrency,
