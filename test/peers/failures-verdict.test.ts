@@ -9,11 +9,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { main } from '#lib/cli/main.ts';
 import { parseExposition } from '#lib/exposition/index.ts';
 import { daysFromNow, makeCa, makeLeaf } from '#lib/lab/certs.ts';
-import type { RunReport } from '#lib/result/types.ts';
-import { assertNoSecrets, captureIo } from '../helpers/io.ts';
+import { assertNoSecrets } from '../helpers/io.ts';
 import {
   BINARIES,
   peerMissing,
@@ -23,6 +21,7 @@ import {
   type RunningPrometheus,
 } from '../helpers/peers.ts';
 import { METRICS, startHttps, TEXT, type Running } from '../helpers/servers.ts';
+import { runBesidePrometheus } from './differential.ts';
 import { K8sEmulator } from '../k8s/emulator.ts';
 
 const TOKEN = 'failures-differential-token-0d9c8b7a';
@@ -172,29 +171,11 @@ ${Object.keys(tlsTargets)
     });
 
     test('ok is up, series is scrape_samples_scraped, reason matches the error, expiry matches blackbox', async () => {
-      const io = captureIo();
-      const code = await main(
-        [
-          'run',
-          '--config',
-          `${prometheus.dir}/prometheus.yml`,
-          '--prometheus-version',
-          '2',
-          '--json',
-        ],
-        {},
-        io,
-      );
-      assert.equal(code, 1, io.err());
-      const report = JSON.parse(io.out()) as RunReport;
-      const targets = await prometheus.targets();
-      const scraped = await prometheus.query('scrape_samples_scraped');
+      const { report, io, pairs } = await runBesidePrometheus(prometheus);
       assert.equal(report.results.length, Object.keys(EXPECT).length);
       let compared = 0;
-      for (const result of report.results) {
-        const target = targets.find((t) => t.scrapePool === result.job)!;
+      for (const { result, target, up, scrapedSamples } of pairs) {
         const expected = EXPECT[result.job]!;
-        const up = target.health === 'up';
         assert.equal(
           up,
           expected.up ?? result.ok,
@@ -207,7 +188,7 @@ ${Object.keys(tlsTargets)
           `${result.job}: Prometheus said ${target.lastError}`,
         );
         if (up) {
-          const samples = Number(scraped.find((s) => s.metric.job === result.job)!.value[1]);
+          const samples = scrapedSamples;
           assert.equal(result.series, samples, `${result.job}: series vs scrape_samples_scraped`);
         }
         const address = tlsTargets[result.job];

@@ -10,9 +10,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { main } from '#lib/cli/main.ts';
-import type { RunReport } from '#lib/result/types.ts';
-import { captureIo } from '../helpers/io.ts';
 import { startHttp, type Running } from '../helpers/servers.ts';
 import {
   BINARIES,
@@ -20,6 +17,7 @@ import {
   startPrometheus,
   type RunningPrometheus,
 } from '../helpers/peers.ts';
+import { runBesidePrometheus } from './differential.ts';
 
 const TEXT = 'text/plain; version=0.0.4';
 const OPENMETRICS = 'application/openmetrics-text; version=1.0.0';
@@ -150,22 +148,7 @@ describe("the parser reaches Prometheus 2.42's verdict", { skip: missing ?? fals
     prometheus = await startPrometheus(
       `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n${jobs}`,
     );
-    // Wait until Prometheus has scraped every target, then a little more (as
-    // prometheus-verdict.test.ts does).
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const targets = await prometheus.targets();
-      if (
-        targets.length === Object.keys(CASES).length &&
-        targets.every((t) => !t.lastScrape.startsWith('0001'))
-      ) {
-        await new Promise((resolve) => setTimeout(resolve, 1200));
-        break;
-      }
-      if (Date.now() > deadline)
-        throw new Error(`Prometheus did not scrape every target: ${JSON.stringify(targets)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await prometheus.waitForScrapes(Object.keys(CASES).length);
   });
 
   after(async () => {
@@ -173,30 +156,11 @@ describe("the parser reaches Prometheus 2.42's verdict", { skip: missing ?? fals
   });
 
   test('ok is up, series is scrape_samples_scraped, parse_failed is a parse error', async () => {
-    const io = captureIo();
-    const code = await main(
-      [
-        'run',
-        '--config',
-        `${prometheus.dir}/prometheus.yml`,
-        '--prometheus-version',
-        '2',
-        '--json',
-        '--samples',
-      ],
-      {},
-      io,
-    );
-    assert.equal(code, 1, io.err());
-    const report = JSON.parse(io.out()) as RunReport;
-    const targets = await prometheus.targets();
-    const scraped = await prometheus.query('scrape_samples_scraped');
+    const { report, pairs } = await runBesidePrometheus(prometheus, ['--samples']);
     assert.equal(report.results.length, Object.keys(CASES).length);
     const wrong: string[] = [];
-    for (const result of report.results) {
+    for (const { result, target, up, scrapedSamples } of pairs) {
       const c = CASES[result.job]!;
-      const target = targets.find((t) => t.scrapePool === result.job)!;
-      const up = target.health === 'up';
       const say = (what: string): void => {
         wrong.push(
           `${result.job}: ${what} (scrape-check: ${result.reason}, ${result.series} series, ${result.diagnosis}; Prometheus: ${target.health}, ${JSON.stringify(target.lastError)})`,
@@ -206,7 +170,7 @@ describe("the parser reaches Prometheus 2.42's verdict", { skip: missing ?? fals
         say(`Prometheus is ${target.health}, the table says ${c.prometheus}`);
       if (result.ok !== up) say(`ok is ${result.ok}`);
       if (up) {
-        const samples = Number(scraped.find((s) => s.metric.job === result.job)?.value[1]);
+        const samples = scrapedSamples;
         if (result.series !== samples)
           say(`series ${result.series}, scrape_samples_scraped ${samples}`);
       }

@@ -8,10 +8,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import bcrypt from 'bcryptjs';
-import { main } from '#lib/cli/main.ts';
 import { makeCa, makeLeaf, type Issued } from '#lib/lab/certs.ts';
-import type { RunReport } from '#lib/result/types.ts';
-import { assertNoSecrets, captureIo } from '../helpers/io.ts';
+import { assertNoSecrets } from '../helpers/io.ts';
 import { METRICS, startHttp, startHttps, TEXT, type Running } from '../helpers/servers.ts';
 import {
   BINARIES,
@@ -22,6 +20,7 @@ import {
   type Peer,
   type RunningPrometheus,
 } from '../helpers/peers.ts';
+import { runBesidePrometheus } from './differential.ts';
 
 const PASSWORD = 'node-exporter-password-7d1e';
 const missing =
@@ -228,29 +227,12 @@ scrape_configs:
     });
 
     test('ok is up, series is scrape_samples_scraped, reason matches the error', async () => {
-      const io = captureIo();
-      const code = await main(
-        [
-          'run',
-          '--config',
-          `${prometheus.dir}/prometheus.yml`,
-          '--prometheus-version',
-          '2',
-          '--json',
-        ],
-        {},
-        io,
-      );
-      assert.equal(code, 1, io.err());
-      const report = JSON.parse(io.out()) as RunReport;
-      const targets = await prometheus.targets();
-      const scraped = await prometheus.query('scrape_samples_scraped');
-      for (const result of report.results) {
-        const target = targets.find((t) => t.scrapePool === result.job)!;
+      const { report, io, pairs } = await runBesidePrometheus(prometheus);
+      for (const { result, target, up, scrapedSamples } of pairs) {
         const expected = EXPECT[result.job]!;
         assert.equal(
           result.ok,
-          target.health === 'up',
+          up,
           `${result.job}: ok=${result.ok} ${result.reason} ${result.diagnosis}, Prometheus health ${target.health} (${target.lastError})`,
         );
         assert.equal(result.reason, expected.reason, `${result.job}: ${result.diagnosis}`);
@@ -270,7 +252,7 @@ scrape_configs:
           );
         }
         if (result.ok || result.reason === 'sample_limit_exceeded') {
-          const samples = Number(scraped.find((s) => s.metric.job === result.job)!.value[1]);
+          const samples = scrapedSamples;
           assert.equal(result.series, samples, `${result.job}: series vs scrape_samples_scraped`);
           assert.equal(result.instance, target.labels.instance);
         }
