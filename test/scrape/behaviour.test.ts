@@ -248,6 +248,24 @@ describe('a scrape as Prometheus makes it', () => {
     assert.equal(full.result.tls!.notAfter, served.cert.notAfter.toISOString());
   });
 
+  test('insecure_skip_verify on a certificate that would verify: nothing claimed, nothing warned', async () => {
+    const server = await startHttps({ cert: leaf.certPem, key: leaf.keyPem }, ok);
+    servers.push(server);
+    const { result } = await scrape(
+      scrapeRequest(`https://${server.address}/metrics`, {
+        tls: { caFile: files.path('ca.pem'), insecureSkipVerify: true },
+      }),
+      { prometheusVersion: '3' },
+    );
+    assert.equal(result.reason, 'ok');
+    const tls = result.tls!;
+    assert.equal(tls.verificationSkipped, true);
+    assert.equal(tls.verified, false);
+    assert.equal(tls.chainNotAfter, null);
+    assert.equal(tls.notAfter, leaf.cert.notAfter.toISOString());
+    assert.deepEqual(result.warnings, []);
+  });
+
   test('server_name sets SNI and the name verified', async () => {
     const named = await makeLeaf(ca, { commonName: 'etcd', dns: ['etcd.kube-system.svc'] });
     let sni: string | undefined;
