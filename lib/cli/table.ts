@@ -31,18 +31,21 @@ function certDays(result: CheckResult): string {
 function wrap(text: string, width: number, indent: string): string[] {
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
-    if (width <= indent.length + 20) {
-      lines.push(indent + paragraph);
+    // A paragraph's own indentation (a YAML rule to paste) is kept, on every line it wraps to.
+    const lead = indent + (/^ */.exec(paragraph)?.[0] ?? '');
+    const words = paragraph.trim().split(' ');
+    if (width <= lead.length + 20) {
+      lines.push(lead + words.join(' '));
       continue;
     }
     let line = '';
-    for (const word of paragraph.split(' ')) {
-      if (line && indent.length + line.length + 1 + word.length > width) {
-        lines.push(indent + line);
+    for (const word of words) {
+      if (line && lead.length + line.length + 1 + word.length > width) {
+        lines.push(lead + line);
         line = word;
       } else line = line ? `${line} ${word}` : word;
     }
-    lines.push(indent + line);
+    lines.push(lead + line);
   }
   return lines;
 }
