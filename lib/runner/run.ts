@@ -6,6 +6,7 @@
 import pLimit from 'p-limit';
 import type { Config } from '#lib/config/index.ts';
 import { addHint } from '#lib/diagnose/hints.ts';
+import { blankResult } from '#lib/result/build.ts';
 import type { CheckResult, RunReport, Sample } from '#lib/result/types.ts';
 import { scrape } from '#lib/scrape/scrape.ts';
 import type { PrometheusVersion } from '#lib/scrape/protocol.ts';
@@ -62,32 +63,7 @@ function summarize(results: CheckResult[], durationMs: number): RunReport {
 }
 
 function failedResult(f: PlannedFailure, timeoutMs: number): CheckResult {
-  return {
-    job: f.job,
-    cluster: f.cluster,
-    instance: f.instance,
-    url: f.url,
-    ok: false,
-    reason: f.reason,
-    diagnosis: f.diagnosis,
-    httpStatus: null,
-    durationMs: 0,
-    phases: { dnsMs: null, connectMs: null, tlsMs: null, firstByteMs: null, bodyMs: null },
-    bytes: 0,
-    series: 0,
-    format: null,
-    tls: null,
-    token: f.token,
-    limits: {
-      bodyBytes: 0,
-      bodySizeLimit: 0,
-      samples: 0,
-      sampleLimit: 0,
-      durationMs: 0,
-      scrapeTimeoutMs: timeoutMs,
-    },
-    warnings: [],
-  };
+  return blankResult({ ...f, scrapeTimeoutMs: timeoutMs });
 }
 
 /**

@@ -5,7 +5,7 @@
  * one while waiting for the body is `scrape_timeout`.
  */
 import type { ConnectionProbe } from './connector.ts';
-import { ScrapeFailureError, type ScrapeFailure } from './failure.ts';
+import { failure, ScrapeFailureError, type ScrapeFailure } from './failure.ts';
 
 // TLS alerts the server sends when it does not accept our client certificate (or wanted one).
 // OpenSSL names them ERR_SSL_SSLV3_ALERT_*, ERR_SSL_TLSV1_ALERT_*, ERR_SSL_TLSV13_ALERT_* or (3.x)
@@ -184,4 +184,31 @@ export function classifyError(error: unknown, ctx: ClassifyContext): ScrapeFailu
     reason: 'connection_lost',
     diagnosis: `the request to ${host}:${port} failed: ${describeError(err)}`,
   };
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** A status other than 200, in Prometheus's words, with what it usually means. */
+export function statusFailure(status: number, url: URL): ScrapeFailure {
+  const line = `server returned HTTP status ${status}`;
+  if (status === 401)
+    return failure(
+      'http_unauthorized',
+      `${line}: the credentials were not accepted (expired, revoked, wrong audience, or none sent)`,
+    );
+  if (status === 403)
+    return failure(
+      'http_forbidden',
+      `${line}: authorization refused GET ${url.pathname} for these credentials`,
+    );
+  if (status === 404)
+    return failure(
+      'http_not_found',
+      `${line}: nothing is served at ${url.pathname} (wrong metrics_path, or the endpoint is not enabled)`,
+    );
+  if (REDIRECT_STATUSES.has(status))
+    return failure('http_status', `${line}: a redirect, and follow_redirects is false`);
+  if (status >= 200 && status < 300)
+    return failure('http_status', `${line}: Prometheus accepts only 200 OK`);
+  return failure('http_status', line);
 }

@@ -1,0 +1,158 @@
+/**
+ * A 200 response, read the way Prometheus reads it: the parser chosen from the Content-Type by the
+ * version being reproduced, the body streamed through gzip and the parser under body_size_limit,
+ * then the per-sample limits, in the order Prometheus applies them.
+ */
+import { ExpositionStream, type SampleRef } from '#lib/exposition/index.ts';
+import { roundMs as round } from '#lib/result/build.ts';
+import { jsonValue, type CheckResult, type Sample } from '#lib/result/types.ts';
+import { BodyTooLargeError, CorruptGzipError, readBody, readPrefix } from './body.ts';
+import type { ConnectionProbe } from './connector.ts';
+import { failure, type ScrapeFailure } from './failure.ts';
+import { hasLabelLimits, watchLabelLimits } from './limits.ts';
+import { decideFormat } from './protocol.ts';
+import type { ScrapeOptions } from './scrape.ts';
+import type { TlsMaterial } from './tls-material.ts';
+import type { ScrapeRequest } from './types.ts';
+import type { Client } from './undici-client.ts';
+
+export interface ReadContext {
+  samples: Sample[] | null;
+  forwarded: Sample[];
+  probe: ConnectionProbe;
+  tls: TlsMaterial;
+}
+
+function toSample(s: SampleRef): Sample {
+  const sample: Sample = {
+    name: s.name,
+    labels: s.labels(),
+    value: jsonValue(s.value),
+    timestampMs: s.timestampMs,
+  };
+  const exemplar = s.exemplar();
+  if (exemplar) sample.exemplar = exemplar;
+  return sample;
+}
+
+export async function readExposition(
+  req: ScrapeRequest,
+  options: ScrapeOptions,
+  result: CheckResult,
+  response: Awaited<ReturnType<Client['request']>>,
+  headersAt: number,
+  ctx: ReadContext,
+): Promise<ScrapeFailure | null> {
+  const contentType = response.headers['content-type'];
+  const contentTypeText = Array.isArray(contentType) ? contentType.join(', ') : contentType;
+  const version = options.prometheusVersion;
+  const decision = decideFormat(version, contentTypeText, req.fallbackScrapeProtocol);
+  const other = decideFormat(
+    version === '3' ? '2' : '3',
+    contentTypeText,
+    req.fallbackScrapeProtocol,
+  );
+  if ('refused' in other && !('refused' in decision)) {
+    result.warnings.push(
+      `Prometheus 3 would refuse this target: it sent ${other.refused} and no fallback_scrape_protocol is set (set fallback_scrape_protocol: PrometheusText0.0.4, or fix the target's Content-Type)`,
+    );
+  }
+  if ('refused' in decision) {
+    await readPrefix(response.body, 0);
+    result.format = null;
+    const twoWould = !('refused' in other);
+    return failure(
+      'unsupported_content_type',
+      `the target sent ${decision.refused} and Prometheus 3 refuses it without fallback_scrape_protocol${twoWould ? ' (Prometheus 2 read it as the text format)' : ''}: set fallback_scrape_protocol: PrometheusText0.0.4 in this job, or make the target send text/plain; version=0.0.4`,
+    );
+  }
+  if (decision.note) result.warnings.push(decision.note);
+  if (decision.format === 'protobuf') {
+    await readPrefix(response.body, 0);
+    return failure(
+      'parse_failed',
+      'the target answered in the protobuf format, which scrape-check does not parse: remove PrometheusProto from scrape_protocols',
+    );
+  }
+  result.format = decision.format;
+  const labelWatch = hasLabelLimits(req.limits)
+    ? watchLabelLimits(req.limits, req.targetLabels)
+    : null;
+  const forward = options.forward ?? null;
+  const onSample =
+    labelWatch || ctx.samples || forward
+      ? (s: SampleRef): void => {
+          labelWatch?.check(s);
+          if (ctx.samples) ctx.samples.push(toSample(s));
+          if (forward?.(s.name)) ctx.forwarded.push(toSample(s));
+        }
+      : undefined;
+  const stream = new ExpositionStream({
+    format: decision.format,
+    mode: 'scrape',
+    prometheusVersion: version,
+    ...(onSample ? { onSample } : {}),
+  });
+  let bytes = 0;
+  try {
+    const gzip = (response.headers['content-encoding'] ?? '') === 'gzip';
+    bytes = await readBody(response.body, gzip, req.limits.bodySizeLimit, (chunk) =>
+      stream.write(chunk),
+    );
+  } catch (error) {
+    result.bytes = bytes;
+    result.phases.bodyMs = round(performance.now() - headersAt);
+    if (error instanceof BodyTooLargeError) {
+      result.bytes = req.limits.bodySizeLimit;
+      result.limits.bodyBytes = req.limits.bodySizeLimit;
+      return failure(
+        'body_too_large',
+        `the body reached body_size_limit (${req.limits.bodySizeLimit} bytes, decompressed) before it ended; Prometheus drops the whole scrape: raise body_size_limit or reduce what the target exposes`,
+      );
+    }
+    if (error instanceof CorruptGzipError) {
+      return failure(
+        'parse_failed',
+        `the body says Content-Encoding: gzip but is not valid gzip (${error.detail})`,
+      );
+    }
+    throw error;
+  }
+  const parsed = stream.end();
+  // What Prometheus accepts but the format forbids: at most five lines, so the rest stays readable.
+  const cut = parsed.warnings.length - 5;
+  result.warnings.push(
+    ...parsed.warnings.map((w, i) => (i === 4 && cut > 0 ? `${w} (+${cut} more)` : w)).slice(0, 5),
+  );
+  result.phases.bodyMs = round(performance.now() - headersAt);
+  result.bytes = bytes;
+  result.limits.bodyBytes = bytes;
+  result.series = parsed.series;
+  result.limits.samples = parsed.series;
+  if (parsed.error) {
+    const { line, column, message } = parsed.error;
+    return failure(
+      'parse_failed',
+      `the body is not a valid ${decision.format === 'openmetrics' ? 'OpenMetrics' : 'Prometheus text'} exposition: line ${line}, column ${column}: ${message}`,
+    );
+  }
+  if (labelWatch?.violation) {
+    return failure(
+      'label_limit_exceeded',
+      `${labelWatch.violation}; Prometheus drops the whole scrape`,
+    );
+  }
+  if (req.limits.sampleLimit > 0 && parsed.series > req.limits.sampleLimit) {
+    return failure(
+      'sample_limit_exceeded',
+      `sample limit exceeded: the target exposes ${parsed.series} samples and sample_limit is ${req.limits.sampleLimit}; Prometheus drops the whole scrape`,
+    );
+  }
+  if (parsed.series === 0) {
+    return failure(
+      'no_samples',
+      'the exposition is valid but holds no samples (Prometheus reports up=1 with nothing in it: dashboards go blank)',
+    );
+  }
+  return null;
+}
