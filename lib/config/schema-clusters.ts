@@ -1,0 +1,99 @@
+/**
+ * scrape-check's `clusters[]`: how to get into a cluster (EKS or kubeconfig), which token to scrape
+ * with, and which control-plane presets to check.
+ */
+import * as z from 'zod/mini';
+import { tlsConfig } from './schema-prometheus.ts';
+import { duration, nonEmpty, target } from './schema-values.ts';
+
+export const CLUSTER_PRESETS = [
+  'apiserver',
+  'kube-scheduler',
+  'kube-controller-manager',
+  'kubelet',
+  'etcd',
+] as const;
+
+export const cluster = z
+  .strictObject({
+    name: nonEmpty(),
+    eks: z.optional(
+      z.strictObject({
+        cluster: nonEmpty(),
+        region: nonEmpty(),
+        role_arn: z.optional(
+          z.string().check(z.startsWith('arn:', 'role_arn must be an IAM role ARN')),
+        ),
+        external_id: z.optional(z.string()),
+      }),
+    ),
+    kubeconfig: z.optional(
+      z.strictObject({ path: z.optional(z.string()), context: z.optional(z.string()) }),
+    ),
+    service_account: z.optional(
+      z.strictObject({
+        namespace: nonEmpty(),
+        name: nonEmpty(),
+        audiences: z._default(z.array(z.string()), []),
+        // TokenRequest's floor: the API server refuses less than ten minutes.
+        expiration_seconds: z._default(
+          z.number().check(z.int(), z.gte(600, 'the TokenRequest API minimum is 600 seconds')),
+          600,
+        ),
+      }),
+    ),
+    token: z.optional(
+      z.union([
+        z.strictObject({
+          secret: z.strictObject({ namespace: nonEmpty(), name: nonEmpty() }),
+        }),
+        z.strictObject({ file: nonEmpty() }),
+      ]),
+    ),
+    targets: z._default(z.array(z.enum(CLUSTER_PRESETS)).check(z.minLength(1)), [
+      'apiserver',
+      'kube-scheduler',
+      'kube-controller-manager',
+      'kubelet',
+    ]),
+    kubelet: z._default(
+      z.strictObject({
+        max_nodes: z._default(z.number().check(z.int(), z.positive()), 3),
+      }),
+      { max_nodes: 3 },
+    ),
+    etcd: z.optional(
+      z.strictObject({
+        // Default: the control-plane nodes, port 2379.
+        endpoints: z.optional(z.array(target).check(z.minLength(1))),
+        tls_config: z.optional(tlsConfig),
+      }),
+    ),
+    // Self-managed kube-scheduler / kube-controller-manager, scraped on the control-plane nodes.
+    control_plane: z.optional(
+      z.strictObject({
+        scheduler_port: z.optional(z.number().check(z.int(), z.positive(), z.lte(65535))),
+        controller_manager_port: z.optional(z.number().check(z.int(), z.positive(), z.lte(65535))),
+        // kubeadm's components serve self-signed certificates; kube-prometheus skips verification.
+        insecure_skip_verify: z.optional(z.boolean()),
+      }),
+    ),
+    scrape_timeout: z.optional(duration),
+  })
+  .check(
+    z.superRefine((c, ctx) => {
+      if (Boolean(c.eks) === Boolean(c.kubeconfig)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'a cluster needs exactly one of eks and kubeconfig',
+        });
+      }
+      if (Boolean(c.service_account) === Boolean(c.token)) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'a cluster needs exactly one of service_account (TokenRequest) and token (secret or file)',
+        });
+      }
+    }),
+  );
