@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { tlsConfig } from './schema-prometheus.ts';
 import { duration, nonEmpty, target } from './schema-values.ts';
 
+/** The control-plane targets a cluster can be checked on; each is a job name in results. */
 export const CLUSTER_PRESETS = [
   'apiserver',
   'kube-scheduler',
@@ -14,6 +15,7 @@ export const CLUSTER_PRESETS = [
   'etcd',
 ] as const;
 
+/** One `clusters[]` entry: exactly one way in, and exactly one token source. */
 export const cluster = z
   .strictObject({
     name: nonEmpty(),

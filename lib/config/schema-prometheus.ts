@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { IGNORED_GLOBAL, IGNORED_SCRAPE, IGNORED_TLS } from './prometheus-keys.ts';
 import { duration, ignoredKeys, limit, scrapeProtocol, size, target } from './schema-values.ts';
 
+/** `tls_config`: each secret from one place, a client certificate with its key. */
 export const tlsConfig = z
   .strictObject({
     ca_file: z.optional(z.string()),
@@ -48,6 +49,7 @@ export const tlsConfig = z
     }),
   );
 
+/** `authorization` (bearer by default; `Basic` belongs in basic_auth). */
 export const authorization = z.strictObject({
   type: z.optional(
     z.string().check(
@@ -61,6 +63,7 @@ export const authorization = z.strictObject({
   credentials_ref: z.optional(z.unknown()),
 });
 
+/** `basic_auth`. */
 export const basicAuth = z.strictObject({
   username: z.optional(z.string()),
   username_file: z.optional(z.string()),
@@ -75,6 +78,7 @@ const staticConfig = z.strictObject({
   labels: z._default(z.record(z.string(), z.string()), {}),
 });
 
+/** One `scrape_configs[]` entry, with one way to authenticate. */
 export const scrapeConfig = z
   .strictObject({
     job_name: z.string().check(z.minLength(1, 'job_name must not be empty')),
@@ -142,6 +146,7 @@ export const scrapeConfig = z
     }),
   );
 
+/** `global`: the defaults every job inherits, Prometheus's own. */
 export const globalConfig = z._default(
   z.strictObject({
     scrape_interval: z._default(duration, 60_000),

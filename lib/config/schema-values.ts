@@ -12,6 +12,7 @@ export function ignoredKeys(
   return Object.fromEntries(keys.map((key) => [key, z.optional(z.unknown())]));
 }
 
+/** A Prometheus duration (`1m30s`), read into milliseconds. */
 export const duration = z.pipe(
   z.string({ error: 'expected a duration such as 10s or 1m30s' }),
   z.transform((text: string, ctx) => {
@@ -28,6 +29,7 @@ export const duration = z.pipe(
   }),
 );
 
+/** A Prometheus size (`64MiB`, or 0), read into bytes. */
 export const size = z.pipe(
   z.union([z.string(), z.number()], { error: 'expected a size such as 64MiB, or 0' }),
   z.transform((raw: string | number, ctx) => {
@@ -44,8 +46,10 @@ export const size = z.pipe(
   }),
 );
 
+/** A sample or label limit: a whole number, 0 meaning none. */
 export const limit = z.number().check(z.int(), z.nonnegative());
 
+/** The protocols of Prometheus 3's `scrape_protocols`. */
 export const SCRAPE_PROTOCOLS = [
   'OpenMetricsText1.0.0',
   'OpenMetricsText0.0.1',
@@ -53,6 +57,7 @@ export const SCRAPE_PROTOCOLS = [
   'PrometheusText0.0.4',
   'PrometheusProto',
 ] as const;
+/** One of SCRAPE_PROTOCOLS. */
 export const scrapeProtocol = z.enum(SCRAPE_PROTOCOLS);
 
 // A target is host:port, as Prometheus's static_configs wants it (no scheme, no path).
@@ -63,4 +68,5 @@ export const target = z.string().check(
   }),
 );
 
+/** A string that is not empty. */
 export const nonEmpty = (): z.ZodMiniString<string> => z.string().check(z.minLength(1));
