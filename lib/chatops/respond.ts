@@ -4,7 +4,7 @@
  * five times within 30 minutes of the command. Retried briefly on 5xx, 429 and network errors.
  */
 import pRetry, { AbortError } from 'p-retry';
-import { USER_AGENT } from '#lib/sinks/user-agent.ts';
+import { USER_AGENT } from '#lib/scrape/user-agent.ts';
 import type { SlackMessage } from './blocks.ts';
 
 /** Where Slack's response URLs live; chatops refuses any other (the URL came in a request). */

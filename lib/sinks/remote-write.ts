@@ -14,7 +14,7 @@ import { SERIES_METADATA, toTimeSeries, type TimedInput } from './series.ts';
 import { snappyCompress } from './snappy.ts';
 import { encodeWriteRequest } from './write-request.ts';
 import { post, type PostTls } from './http-post.ts';
-import { USER_AGENT } from './user-agent.ts';
+import { USER_AGENT } from '#lib/scrape/user-agent.ts';
 
 type RemoteWriteConfig = NonNullable<SinksConfig['remote_write']>;
 
