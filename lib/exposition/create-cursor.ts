@@ -1,7 +1,8 @@
 /** Picks the line grammar for a format. */
-import type { ExpositionCursor, PullCursor, ScrapeRules } from './cursor.ts';
+import type { ExpositionCursor, ScrapeRules } from './cursor.ts';
 import { OpenMetricsCursor } from './openmetrics-cursor.ts';
 import { PrometheusCursor } from './prometheus-cursor.ts';
+import type { PullCursor } from './pull-cursor.ts';
 import type { ExpositionFormat } from './types.ts';
 
 /** The full cursor, raw accessors included, for this folder; `scrape` for scrape mode. */

@@ -18,10 +18,14 @@ import {
   SPACE,
 } from './chars.ts';
 import type { ScrapeRules } from './cursor.ts';
-import { Entry, ExpositionCursor } from './cursor.ts';
+import { ExpositionCursor } from './cursor.ts';
+import { checkLabels, scanPair } from './label-scan.ts';
 import type { LabelSlots } from './labels.ts';
 import { SLOT } from './labels.ts';
+import { checkHelp, checkType, scanMetaName } from './metadata-line.ts';
 import { parseFloatBytes } from './numbers.ts';
+import { Entry } from './pull-cursor.ts';
+import { afterValue, skipNuls } from './scrape-tolerance.ts';
 import { hexByte, quoteBytes } from './text.ts';
 import { Tolerance } from './tolerated.ts';
 
@@ -40,7 +44,7 @@ const H = 0x48,
 
 /** The cursor for OpenMetrics 1.0; `createCursor('openmetrics')` makes one. */
 export class OpenMetricsCursor extends ExpositionCursor {
-  protected readonly blankLines = false;
+  readonly blankLines = false;
 
   constructor(maxLineBytes: number, scrape: ScrapeRules | null = null) {
     super('openmetrics', maxLineBytes, scrape);
@@ -96,7 +100,7 @@ export class OpenMetricsCursor extends ExpositionCursor {
     }
     if (b[i] !== LF) return this.fail(i, 'the end of the line', this.got(i));
     this.pos = i + 1;
-    return this.checkLabels() ? Entry.Sample : Entry.Invalid;
+    return checkLabels(this) ? Entry.Sample : Entry.Invalid;
   }
 
   private isExemplarStart(i: number): boolean {
@@ -161,7 +165,7 @@ export class OpenMetricsCursor extends ExpositionCursor {
         this.fail(i, 'a label name', this.got(i));
         return -1;
       }
-      i = this.scanPair(i, slots, false, exemplar);
+      i = scanPair(this, i, slots, false, exemplar);
       if (i < 0) return -1;
       const d = b[i];
       if (d === BRACE_CLOSE) return i + 1;
@@ -181,8 +185,8 @@ export class OpenMetricsCursor extends ExpositionCursor {
    */
   private notAComma(i: number, slots: LabelSlots, exemplar: boolean): number {
     const b = this.b;
-    if (b[i] === 0 && !exemplar && this.notes !== null && this.afterValue(slots, i)) {
-      i = this.skipNuls(i, slots);
+    if (b[i] === 0 && !exemplar && this.notes !== null && afterValue(slots, i)) {
+      i = skipNuls(this, i, slots);
       if (b[i] === BRACE_CLOSE || b[i] === COMMA) return i;
     }
     this.fail(i, '"," or "}"', this.got(i));
@@ -262,7 +266,7 @@ export class OpenMetricsCursor extends ExpositionCursor {
       return this.fail(i, '"# HELP", "# TYPE", "# UNIT" or "# EOF"', quoteBytes(b, i, nl));
     }
     const what = kind === Entry.Help ? 'HELP' : kind === Entry.Type ? 'TYPE' : 'UNIT';
-    const k = this.scanMetaName(j + 5, what);
+    const k = scanMetaName(this, j + 5, what);
     if (k < 0) return Entry.Invalid;
     if (b[k] !== SPACE) {
       const text = kind === Entry.Help ? 'help text' : kind === Entry.Type ? 'type' : 'unit';
@@ -272,8 +276,8 @@ export class OpenMetricsCursor extends ExpositionCursor {
     this.textStart = k + 1;
     this.textEnd = nl;
     this.pos = nl + 1;
-    if (kind === Entry.Help) return this.checkHelp();
-    if (kind === Entry.Type) return this.checkType(TYPES, true);
+    if (kind === Entry.Help) return checkHelp(this);
+    if (kind === Entry.Type) return checkType(this, TYPES, true);
     return this.checkUnit();
   }
 

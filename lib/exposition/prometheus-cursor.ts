@@ -17,8 +17,12 @@ import {
   QUOTE,
 } from './chars.ts';
 import type { ScrapeRules } from './cursor.ts';
-import { Entry, ExpositionCursor, NEED_MORE } from './cursor.ts';
+import { ExpositionCursor } from './cursor.ts';
+import { checkLabels, scanPair } from './label-scan.ts';
+import { checkHelp, checkType, scanMetaName } from './metadata-line.ts';
 import { parseIntBytes } from './numbers.ts';
+import { Entry } from './pull-cursor.ts';
+import { afterValue, NEED_MORE, skipNuls } from './scrape-tolerance.ts';
 import { columnOf, quoteBytes } from './text.ts';
 import { Tolerance } from './tolerated.ts';
 
@@ -32,7 +36,7 @@ const H = 0x48,
 
 /** The cursor for text 0.0.4; `createCursor('prometheus')` makes one. */
 export class PrometheusCursor extends ExpositionCursor {
-  protected readonly blankLines = true;
+  readonly blankLines = true;
 
   constructor(maxLineBytes: number, scrape: ScrapeRules | null = null) {
     super('prometheus', maxLineBytes, scrape);
@@ -78,7 +82,7 @@ export class PrometheusCursor extends ExpositionCursor {
       if (b[i] !== LF) return this.fail(i, 'the end of the line after the timestamp', this.got(i));
     }
     this.pos = i + 1;
-    return this.checkLabels() ? Entry.Sample : Entry.Invalid;
+    return checkLabels(this) ? Entry.Sample : Entry.Invalid;
   }
 
   /**
@@ -97,7 +101,7 @@ export class PrometheusCursor extends ExpositionCursor {
         if (i < 0) return -1;
         continue;
       }
-      i = this.scanPair(i, this.labels, true, false);
+      i = scanPair(this, i, this.labels, true, false);
       if (i < 0) return i;
       while (BLANK[b[i]!] === 1) i++;
       if (b[i] === COMMA) i++;
@@ -111,11 +115,11 @@ export class PrometheusCursor extends ExpositionCursor {
    */
   private notALabel(i: number): number {
     const b = this.b;
-    if (b[i] !== 0 || this.notes === null || !this.afterValue(this.labels, i)) {
+    if (b[i] !== 0 || this.notes === null || !afterValue(this.labels, i)) {
       this.fail(i, 'a label name or "}"', this.got(i));
       return -1;
     }
-    i = this.skipNuls(i, this.labels);
+    i = skipNuls(this, i, this.labels);
     while (BLANK[b[i]!] === 1) i++;
     if (b[i] === COMMA) i++;
     else this.noComma(i);
@@ -161,7 +165,7 @@ export class PrometheusCursor extends ExpositionCursor {
     }
     j += 4;
     while (BLANK[b[j]!] === 1) j++;
-    const k = this.scanMetaName(j, kind === Entry.Help ? 'HELP' : 'TYPE');
+    const k = scanMetaName(this, j, kind === Entry.Help ? 'HELP' : 'TYPE');
     if (k < 0) return Entry.Invalid;
     const nl = b.indexOf(LF, k);
     // promlex.l `<sMeta2>{C}*` against `<*>[ \t]+`: the text is the rest of the line less its
@@ -184,7 +188,7 @@ export class PrometheusCursor extends ExpositionCursor {
     this.textStart = ts;
     this.textEnd = nl;
     this.pos = nl + 1;
-    return kind === Entry.Help ? this.checkHelp() : this.checkType(TYPES, false);
+    return kind === Entry.Help ? checkHelp(this) : checkType(this, TYPES, false);
   }
 
   /**

@@ -1,11 +1,16 @@
 /**
- * The `SampleRef` handed to `onSample`: one object per stream, reading the cursor's current
- * sample. Valid only during the callback; what it returns are copies.
+ * The cursor's current sample as the stream hands it on: a `SampleRef` view for `onSample`, or a
+ * `Sample` record for `collect: 'families'`.
  */
-import type { Exemplar } from '#lib/result/types.ts';
+import type { Exemplar, Sample } from '#lib/result/types.ts';
+import { jsonValue } from '#lib/result/types.ts';
 import type { ExpositionCursor } from './cursor.ts';
 import type { SampleRef } from './types.ts';
 
+/**
+ * The `SampleRef` handed to `onSample`: one object per stream, reading the cursor's current
+ * sample. Valid only during the callback; what it returns are copies.
+ */
 export class SampleView implements SampleRef {
   private readonly cursor: ExpositionCursor;
 
@@ -40,4 +45,17 @@ export class SampleView implements SampleRef {
   exemplar(): Exemplar | null {
     return this.cursor.exemplar();
   }
+}
+
+/** The cursor's current sample as a fresh record, exemplar included (Sample). */
+export function copySample(c: ExpositionCursor): Sample {
+  const sample: Sample = {
+    name: c.metricName(),
+    labels: c.labelRecord(),
+    value: jsonValue(c.value),
+    timestampMs: c.timestampMs,
+  };
+  const exemplar = c.exemplar();
+  if (exemplar !== null) sample.exemplar = exemplar;
+  return sample;
 }
