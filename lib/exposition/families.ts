@@ -104,42 +104,26 @@ export function belongsString(name: string, family: string, type: MetricType): b
   return typeAllows(type, name.slice(family.length));
 }
 
+// The `# TYPE` words of each format: OpenMetrics 1.0 §"Metric types", text 0.0.4 (`untyped`).
+const OPENMETRICS_TYPES: ReadonlyMap<string, MetricType> = new Map([
+  ['counter', MetricType.counter],
+  ['gauge', MetricType.gauge],
+  ['histogram', MetricType.histogram],
+  ['gaugehistogram', MetricType.gaugehistogram],
+  ['summary', MetricType.summary],
+  ['info', MetricType.info],
+  ['stateset', MetricType.stateset],
+  ['unknown', MetricType.unknown],
+]);
+const TEXT_TYPES: ReadonlyMap<string, MetricType> = new Map([
+  ['counter', MetricType.counter],
+  ['gauge', MetricType.gauge],
+  ['histogram', MetricType.histogram],
+  ['summary', MetricType.summary],
+  ['untyped', MetricType.unknown],
+]);
+
 /** Parses a `# TYPE` word for the given format, or returns -1 for one the format lacks. */
 export function parseTypeWord(word: string, openMetrics: boolean): MetricType | -1 {
-  if (openMetrics) {
-    switch (word) {
-      case 'counter':
-        return MetricType.counter;
-      case 'gauge':
-        return MetricType.gauge;
-      case 'histogram':
-        return MetricType.histogram;
-      case 'gaugehistogram':
-        return MetricType.gaugehistogram;
-      case 'summary':
-        return MetricType.summary;
-      case 'info':
-        return MetricType.info;
-      case 'stateset':
-        return MetricType.stateset;
-      case 'unknown':
-        return MetricType.unknown;
-      default:
-        return -1;
-    }
-  }
-  switch (word) {
-    case 'counter':
-      return MetricType.counter;
-    case 'gauge':
-      return MetricType.gauge;
-    case 'histogram':
-      return MetricType.histogram;
-    case 'summary':
-      return MetricType.summary;
-    case 'untyped':
-      return MetricType.unknown;
-    default:
-      return -1;
-  }
+  return (openMetrics ? OPENMETRICS_TYPES : TEXT_TYPES).get(word) ?? -1;
 }

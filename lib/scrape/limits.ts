@@ -10,9 +10,6 @@ import type { ScrapeLimits } from './types.ts';
 export interface LabelLimitWatch {
   /** The first sample that broke a label limit, in Prometheus's words; null while none has. */
   violation: string | null;
-  maxLabels: number;
-  maxNameLength: number;
-  maxValueLength: number;
   check(sample: SampleRef): void;
 }
 
@@ -28,10 +25,9 @@ export function watchLabelLimits(
   const targetNames = new Set(target.map(([k]) => k));
   const watch: LabelLimitWatch = {
     violation: null,
-    maxLabels: 0,
-    maxNameLength: 0,
-    maxValueLength: 0,
     check(sample) {
+      // Prometheus stops at the first violation, and only that one is reported.
+      if (watch.violation) return;
       const name = sample.name;
       // The sample as Prometheus's labels.Labels holds it: sorted by name, so the first violation
       // found is the one Prometheus reports.
@@ -42,28 +38,26 @@ export function watchLabelLimits(
       });
       labels.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       let violation: string | null = null;
-      if (labels.length > watch.maxLabels) watch.maxLabels = labels.length;
       if (limits.labelLimit > 0 && labels.length > limits.labelLimit) {
         violation = `label_limit exceeded (metric: ${clip(name)}, number of labels: ${labels.length}, limit: ${limits.labelLimit})`;
       }
       for (const [labelName, value] of labels) {
+        if (violation) break;
         const nameLength = Buffer.byteLength(labelName);
         const valueLength = Buffer.byteLength(value);
-        if (nameLength > watch.maxNameLength) watch.maxNameLength = nameLength;
-        if (valueLength > watch.maxValueLength) watch.maxValueLength = valueLength;
-        if (violation) continue;
         if (limits.labelNameLengthLimit > 0 && nameLength > limits.labelNameLengthLimit) {
           violation = `label_name_length_limit exceeded (metric: ${clip(name)}, label name: ${clip(labelName)}, length: ${nameLength}, limit: ${limits.labelNameLengthLimit})`;
         } else if (limits.labelValueLengthLimit > 0 && valueLength > limits.labelValueLengthLimit) {
           violation = `label_value_length_limit exceeded (metric: ${clip(name)}, label name: ${clip(labelName)}, value: ${JSON.stringify(clip(value))}, length: ${valueLength}, limit: ${limits.labelValueLengthLimit})`;
         }
       }
-      watch.violation ??= violation;
+      watch.violation = violation;
     },
   };
   return watch;
 }
 
+/** True when any label limit is set, so per-sample label checks are worth their cost. */
 export function hasLabelLimits(limits: ScrapeLimits): boolean {
   return (
     limits.labelLimit > 0 || limits.labelNameLengthLimit > 0 || limits.labelValueLengthLimit > 0

@@ -54,8 +54,7 @@ export function acceptHeader(
 
 /** How a version reads a Content-Type: a format, or why it refuses. */
 export type FormatDecision =
-  | { format: ExpositionFormat | 'protobuf'; fellBack: boolean; note: string | null }
-  | { refused: string };
+  { format: ExpositionFormat | 'protobuf'; note: string | null } | { refused: string };
 
 function protocolFormat(protocol: ScrapeProtocol): ExpositionFormat | 'protobuf' {
   if (protocol.startsWith('OpenMetrics')) return 'openmetrics';
@@ -87,12 +86,10 @@ export function decideFormat(
 ): FormatDecision {
   const raw = contentType?.trim() ?? '';
   const media = raw === '' ? null : mediaType(raw);
-  if (media === 'application/openmetrics-text')
-    return { format: 'openmetrics', fellBack: false, note: null };
-  if (media === 'application/vnd.google.protobuf')
-    return { format: 'protobuf', fellBack: false, note: null };
-  if (media === 'text/plain') return { format: 'prometheus', fellBack: false, note: null };
-  if (version === '2') return { format: 'prometheus', fellBack: false, note: null };
+  if (media === 'application/openmetrics-text') return { format: 'openmetrics', note: null };
+  if (media === 'application/vnd.google.protobuf') return { format: 'protobuf', note: null };
+  if (media === 'text/plain') return { format: 'prometheus', note: null };
+  if (version === '2') return { format: 'prometheus', note: null };
   const problem =
     raw === ''
       ? 'a blank Content-Type'
@@ -102,7 +99,6 @@ export function decideFormat(
   if (fallback) {
     return {
       format: protocolFormat(fallback),
-      fellBack: true,
       note: `the target sent ${problem}; Prometheus 3 reads it with fallback_scrape_protocol ${fallback}`,
     };
   }

@@ -16,10 +16,8 @@ const DAY_MS = 86_400_000;
 /** What verification found, whether or not `insecure_skip_verify` lets the scrape go on. */
 export interface Verification {
   info: TlsInfo;
-  /** Go's error text (`x509: certificate has expired …`), or null when the certificate verified. */
-  goError: string | null;
+  /** Why Prometheus would refuse the certificate, or null when it verified. */
   failure: ScrapeFailure | null;
-  chainCodeFromOpenSsl: string | null;
 }
 
 export interface VerifyOptions {
@@ -107,10 +105,6 @@ function peerChain(socket: TLSSocket): X509Certificate[] {
   return chain;
 }
 
-function goTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** Inspects and verifies the peer of an established TLS connection. Never throws for a bad certificate. */
 export function verifyPeer(socket: TLSSocket, options: VerifyOptions): Verification {
   // Read the chain first and take the leaf from it: on Node 24, calling getPeerX509Certificate()
@@ -133,12 +127,10 @@ export function verifyPeer(socket: TLSSocket, options: VerifyOptions): Verificat
   if (!leaf) {
     return {
       info,
-      goError: 'the server sent no certificate',
       failure: {
         reason: 'tls_handshake_failed',
         diagnosis: 'the server completed the TLS handshake without a certificate',
       },
-      chainCodeFromOpenSsl: null,
     };
   }
   const notAfter = Date.parse(leaf.validTo);
@@ -154,41 +146,35 @@ export function verifyPeer(socket: TLSSocket, options: VerifyOptions): Verificat
   info.earliestNotAfter = new Date(Math.min(notAfter, ...expiries)).toISOString();
 
   const name = options.verifyName;
-  let goError: string | null = null;
   let result: ScrapeFailure | null = null;
   if (options.now > notAfter) {
-    goError = `x509: certificate has expired or is not yet valid: current time ${goTime(options.now)} is after ${goTime(notAfter)}`;
     result = {
       reason: 'tls_cert_expired',
       diagnosis: `the server's certificate (${info.subject}) expired on ${info.notAfter}`,
     };
   } else if (options.now < notBefore) {
-    goError = `x509: certificate has expired or is not yet valid: current time ${goTime(options.now)} is before ${goTime(notBefore)}`;
     result = {
       reason: 'tls_cert_not_yet_valid',
       diagnosis: `the server's certificate (${info.subject}) is not valid until ${new Date(notBefore).toISOString()}: check the clocks of this machine and of whoever issued it`,
     };
   } else {
-    goError = goHostnameError(leaf, name);
-    if (goError) result = { reason: 'tls_hostname_mismatch', diagnosis: goError };
+    const mismatch = goHostnameError(leaf, name);
+    if (mismatch) result = { reason: 'tls_hostname_mismatch', diagnosis: mismatch };
   }
   const openSslCode = socket.authorized ? null : String(socket.authorizationError);
   if (!result && openSslCode) {
     if (openSslCode === 'CERT_HAS_EXPIRED') {
       const expired = chain.find((c) => Date.parse(c.validTo) < options.now);
-      goError = `x509: certificate has expired or is not yet valid: current time ${goTime(options.now)} is after ${goTime(Date.parse(expired?.validTo ?? leaf.validTo))}`;
       result = {
         reason: 'tls_cert_expired',
         diagnosis: `a certificate in the server's chain (${expired ? formatName(expired.subject) : 'an intermediate'}) has expired`,
       };
     } else if (openSslCode === 'CERT_NOT_YET_VALID') {
-      goError = 'x509: certificate has expired or is not yet valid';
       result = {
         reason: 'tls_cert_not_yet_valid',
         diagnosis: "a certificate in the server's chain is not valid yet",
       };
     } else {
-      goError = 'x509: certificate signed by unknown authority';
       result = {
         reason: 'tls_unknown_ca',
         diagnosis: unknownCaDiagnosis(openSslCode, info, chain.length, options),
@@ -201,7 +187,7 @@ export function verifyPeer(socket: TLSSocket, options: VerifyOptions): Verificat
     info.verified = true;
     info.chainNotAfter = info.earliestNotAfter;
   }
-  return { info, goError, failure: result, chainCodeFromOpenSsl: openSslCode };
+  return { info, failure: result };
 }
 
 function unknownCaDiagnosis(

@@ -2,7 +2,7 @@
  * One `clusters[]` entry of the config (`../shared/contract.md`, "Configuration file"), as the
  * planner reads it. The type comes from the config schema: this module only names its parts.
  */
-import { CLUSTER_PRESETS, type ClusterInput, type TlsConfig } from '#lib/config/index.ts';
+import { CLUSTER_PRESETS, type ClusterInput } from '#lib/config/index.ts';
 
 export { CLUSTER_PRESETS };
 
@@ -16,9 +16,6 @@ export const DEFAULT_PRESETS: readonly ClusterPreset[] = [
   'kube-controller-manager',
   'kubelet',
 ];
-
-/** The part of Prometheus's `tls_config` etcd uses (file or inline PEM for each). */
-export type EtcdTlsConfig = TlsConfig;
 
 /** A `clusters[]` entry, loaded or written by hand (defaults may be missing). */
 export type ClusterConfigLike = ClusterInput;

@@ -4,75 +4,48 @@
  * nodes. On EKS etcd is run by AWS and cannot be reached.
  */
 import { failure } from '#lib/credentials/index.ts';
-import type { TlsSettings } from '#lib/scrape/types.ts';
-import type { EtcdTlsConfig } from './cluster-config.ts';
 import { noControlPlane, urlHost } from './cluster-nodes.ts';
-import type { PresetContext, PresetPlan } from './cluster-presets.ts';
+import type { PresetContext, PresetPlan, TargetFailure } from './cluster-presets.ts';
 import { clusterRequest, ETCD_CLIENT_PORT } from './presets.ts';
+import { tlsSettings } from './static.ts';
 
 /** Plans etcd. */
 export async function etcd(ctx: PresetContext): Promise<PresetPlan> {
   const where = `clusters[${ctx.conn.name}].etcd`;
   const guess = `https://etcd.invalid:${ETCD_CLIENT_PORT}/metrics`;
+  // Before any endpoint is known, a failure stands for the whole preset.
+  const failed = (why: TargetFailure['failure']): PresetPlan => ({
+    requests: [],
+    failures: [{ job: 'etcd', url: guess, instance: null, failure: why }],
+  });
   if (ctx.flavor === 'eks') {
-    return {
-      requests: [],
-      failures: [
-        {
-          job: 'etcd',
-          url: guess,
-          instance: null,
-          failure: failure(
-            'config_invalid',
-            `etcd on EKS is run by AWS and takes no client certificates from you, so it cannot be scraped directly. Remove etcd from clusters[${ctx.conn.name}].targets; the API server's apiserver_storage_* and etcd_request_* metrics describe it.`,
-          ),
-        },
-      ],
-    };
+    return failed(
+      failure(
+        'config_invalid',
+        `etcd on EKS is run by AWS and takes no client certificates from you, so it cannot be scraped directly. Remove etcd from clusters[${ctx.conn.name}].targets; the API server's apiserver_storage_* and etcd_request_* metrics describe it.`,
+      ),
+    );
   }
   const config = ctx.cluster.etcd;
   const t = config?.tls_config;
   if ((t?.cert_file ?? t?.cert) === undefined || (t?.key_file ?? t?.key) === undefined) {
-    return {
-      requests: [],
-      failures: [
-        {
-          job: 'etcd',
-          url: guess,
-          instance: null,
-          failure: failure(
-            'config_invalid',
-            `etcd is scraped with client certificates: set ${where}.tls_config.cert_file, key_file and ca_file (kubeadm: /etc/kubernetes/pki/apiserver-etcd-client.crt and .key, /etc/kubernetes/pki/etcd/ca.crt).`,
-          ),
-        },
-      ],
-    };
+    return failed(
+      failure(
+        'config_invalid',
+        `etcd is scraped with client certificates: set ${where}.tls_config.cert_file, key_file and ca_file (kubeadm: /etc/kubernetes/pki/apiserver-etcd-client.crt and .key, /etc/kubernetes/pki/etcd/ca.crt).`,
+      ),
+    );
   }
   let endpoints = config?.endpoints?.map((e) => (/:\d+$/.test(e) ? e : `${e}:${ETCD_CLIENT_PORT}`));
   if (endpoints === undefined || endpoints.length === 0) {
     const nodes = await ctx.controlPlaneNodes();
-    if (!nodes.ok)
-      return {
-        requests: [],
-        failures: [{ job: 'etcd', url: guess, instance: null, failure: nodes }],
-      };
-    if (nodes.value.length === 0)
-      return {
-        requests: [],
-        failures: [
-          {
-            job: 'etcd',
-            url: guess,
-            instance: null,
-            failure: noControlPlane(ctx.conn.name, 'etcd'),
-          },
-        ],
-      };
+    if (!nodes.ok) return failed(nodes);
+    if (nodes.value.length === 0) return failed(noControlPlane(ctx.conn.name, 'etcd'));
     endpoints = nodes.value.flatMap((n) =>
       n.address === null ? [] : [`${urlHost(n.address)}:${ETCD_CLIENT_PORT}`],
     );
   }
-  const tls = etcdTls(t);
+  const tls = tlsSettings(t);
   const plan: PresetPlan = { requests: [], failures: [] };
   for (const endpoint of endpoints) {
     const url = URL.parse(`https://${endpoint}/metrics`);
@@ -98,18 +71,4 @@ export async function etcd(ctx: PresetContext): Promise<PresetPlan> {
     plan.requests.push(clusterRequest(parts, ctx.defaults));
   }
   return plan;
-}
-
-function etcdTls(t: EtcdTlsConfig | undefined): TlsSettings {
-  const tls: TlsSettings = {};
-  if (t?.ca_file !== undefined) tls.caFile = t.ca_file;
-  if (t?.ca !== undefined) tls.ca = t.ca;
-  if (t?.cert_file !== undefined) tls.certFile = t.cert_file;
-  if (t?.cert !== undefined) tls.cert = t.cert;
-  if (t?.key_file !== undefined) tls.keyFile = t.key_file;
-  if (t?.key !== undefined) tls.key = t.key;
-  if (t?.server_name !== undefined) tls.serverName = t.server_name;
-  if (t?.insecure_skip_verify !== undefined) tls.insecureSkipVerify = t.insecure_skip_verify;
-  if (t?.min_version !== undefined) tls.minVersion = t.min_version;
-  return tls;
 }
