@@ -128,7 +128,12 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
             done(null, socket!);
             return;
           }
-          startTls(socket!, hostname);
+          try {
+            startTls(socket!, hostname);
+          } catch (error) {
+            // Never let a TLS setup error escape this event handler: it would end the whole run.
+            fail(error as NodeJS.ErrnoException);
+          }
         });
       },
       (err: unknown) => {

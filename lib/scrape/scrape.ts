@@ -88,9 +88,10 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
   if ('reason' in auth) return finish(auth);
   secrets = auth.secrets;
   describeToken(req, auth, result, (options.now ?? Date.now)());
-  const tls = await loadTlsMaterial(req.tls);
+  const tls = await loadTlsMaterial(req.tls, (options.now ?? Date.now)());
   if ('reason' in tls) return finish(tls);
   if (tls.key) secrets.push(tls.key);
+  result.warnings.push(...tls.warnings);
 
   const deadline = AbortSignal.timeout(req.timeoutMs);
   const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;

@@ -4,6 +4,8 @@
  * read is this check's `config_invalid`, never a crash and never another check's problem.
  */
 import { X509Certificate } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
+import { checkClientPair } from './client-pair.ts';
 import { failure, type ScrapeFailure } from './failure.ts';
 import { readSetting } from './read-setting.ts';
 import type { TlsSettings } from './types.ts';
@@ -20,14 +22,23 @@ export interface TlsMaterial {
   caSource: string;
   /** Subjects of the configured CA certificates, to tell a missing intermediate from a wrong CA. */
   caSubjects: string[];
+  /** What a person should know about the material though it loads (an expired client certificate). */
+  warnings: string[];
 }
 
-/** Loads the TLS material of one check. */
-export async function loadTlsMaterial(settings: TlsSettings): Promise<TlsMaterial | ScrapeFailure> {
+/**
+ * Loads the TLS material of one check and checks it as Go does when Prometheus loads it, so that a
+ * broken file is this check's verdict and never a throw inside a socket handler.
+ */
+export async function loadTlsMaterial(
+  settings: TlsSettings,
+  now: number = Date.now(),
+): Promise<TlsMaterial | ScrapeFailure> {
   const material: TlsMaterial = {
     insecureSkipVerify: settings.insecureSkipVerify ?? false,
     caSource: 'the system trust store',
     caSubjects: [],
+    warnings: [],
   };
   if (settings.serverName !== undefined) material.serverName = settings.serverName;
   if (settings.minVersion !== undefined) material.minVersion = settings.minVersion;
@@ -56,10 +67,50 @@ export async function loadTlsMaterial(settings: TlsSettings): Promise<TlsMateria
       : settings.key;
   if (typeof key === 'object') return key;
   if (cert !== undefined && key !== undefined) {
+    const checked = checkClientPair(
+      cert,
+      key,
+      {
+        cert:
+          settings.certFile === undefined
+            ? 'tls_config.cert'
+            : `tls_config.cert_file (${settings.certFile})`,
+        key:
+          settings.keyFile === undefined
+            ? 'tls_config.key'
+            : `tls_config.key_file (${settings.keyFile})`,
+      },
+      now,
+    );
+    if ('reason' in checked) return checked;
+    material.warnings.push(...checked.warnings);
     material.cert = cert;
     material.key = key;
   }
-  return material;
+  return assertUsable(material);
+}
+
+/**
+ * The last word belongs to OpenSSL: whatever it still refuses (a CA block it cannot parse, a key
+ * type it lacks) is this check's `config_invalid` here, not an exception in the connector.
+ */
+function assertUsable(material: TlsMaterial): TlsMaterial | ScrapeFailure {
+  try {
+    createSecureContext({
+      ...(material.ca === undefined ? {} : { ca: material.ca }),
+      ...(material.cert === undefined ? {} : { cert: material.cert, key: material.key }),
+    });
+    return material;
+  } catch (error) {
+    const what =
+      material.cert === undefined
+        ? material.caSource
+        : `${material.caSource} or the client certificate and key`;
+    return failure(
+      'config_invalid',
+      `the TLS material cannot be used: ${what} was refused (${(error as Error).message.replace(/^error:[0-9A-F]+:/, '')})`,
+    );
+  }
 }
 
 /** The subjects of every certificate in a PEM bundle (`CN=etcd-ca, O=x`); unparsable ones are skipped. */
