@@ -3,8 +3,11 @@
  * from lib/lab/certs.ts). It authenticates bearer tokens (static, its own ServiceAccount JWTs with
  * real expiry, legacy Secret tokens, EKS tokens verified with botocore) and client certificates,
  * evaluates RBAC from the objects it holds, answers TokenRequest and SubjectAccessReview, serves
- * Secrets, nodes, /version, /metrics, the EKS ksh/kcm paths and the kubelet through the node
- * proxy, and answers 401/403 with the API server's Status bodies.
+ * Secrets, /version, /metrics, the EKS ksh/kcm paths and the kubelet through the node proxy, and
+ * answers 401/403 with the API server's Status bodies. Its object store (`objects`, see
+ * emulator-objects.ts) serves get and list of namespaces, nodes, pods, services, endpoints,
+ * endpointslices and ingresses; `/sd/<role>` (and `startSdBridge()` over plain HTTP) serves what
+ * Prometheus 2.42's Kubernetes discovery would find in it, as http_sd JSON (sd-bridge.ts).
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -33,6 +36,16 @@ import {
   type RoleObject,
   type UserInfo,
 } from './emulator-rbac.ts';
+import {
+  ObjectStore,
+  emulatorNodeOf,
+  isStoredKind,
+  nodeFromEmulatorNode,
+  storedKindNamespaced,
+  type KubeObject,
+} from './emulator-objects.ts';
+import { objectRoute } from './emulator-objects-http.ts';
+import { handleBridgeRequest, startBridgeServer } from './sd-bridge.ts';
 
 export interface EmulatorNode {
   name: string;
@@ -91,12 +104,14 @@ export class K8sEmulator {
   readonly tokens = new Set<string>();
   readonly clientKeys: string[] = [];
   readonly adminToken = `admin-${randomBytes(16).toString('hex')}`;
-  nodes: EmulatorNode[];
+  /** Every object the API serves lists of; nodes live here too. */
+  readonly objects = new ObjectStore();
   offsetMs = 0;
   url = '';
   ca!: Issued;
   #server!: Server;
   readonly #extras: ComponentServer[] = [];
+  readonly #stops: (() => Promise<void>)[] = [];
 
   readonly options: EmulatorOptions;
 
@@ -141,8 +156,36 @@ export class K8sEmulator {
     return emu;
   }
 
+  /** The nodes, as the objects store holds them. */
+  get nodes(): EmulatorNode[] {
+    return this.objects.all('nodes').map(emulatorNodeOf);
+  }
+
+  /** Replaces the nodes; a node that is unchanged keeps its full object. */
+  set nodes(nodes: EmulatorNode[]) {
+    const wanted = new Map(nodes.map((n) => [n.name, n]));
+    for (const node of this.objects.all('nodes')) {
+      const had = emulatorNodeOf(node);
+      const want = wanted.get(had.name);
+      const same =
+        want !== undefined &&
+        (want.controlPlane === true) === (had.controlPlane === true) &&
+        (want.address ?? null) === had.address;
+      if (same) wanted.delete(had.name);
+      else this.objects.delete('nodes', undefined, had.name);
+    }
+    for (const n of wanted.values()) this.objects.put(nodeFromEmulatorNode(n));
+  }
+
+  /** Serves the http_sd bridge over plain HTTP too; returns its base URL (`http://127.0.0.1:port`). */
+  async startSdBridge(): Promise<string> {
+    const bridge = await startBridgeServer(this);
+    this.#stops.push(() => bridge.stop());
+    return bridge.url;
+  }
+
   async stop(): Promise<void> {
-    await Promise.all(this.#extras.map((e) => e.stop()));
+    await Promise.all([...this.#extras.map((e) => e.stop()), ...this.#stops.map((s) => s())]);
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) =>
       this.#server.close(() => {
@@ -160,7 +203,10 @@ export class K8sEmulator {
     this.offsetMs += ms;
   }
 
-  /** Applies YAML manifests (deploy/*.yaml): ServiceAccounts, Roles, bindings, Secrets. */
+  /**
+   * Applies YAML manifests (deploy/*.yaml): ServiceAccounts, Roles, bindings, Secrets, and the
+   * objects the store holds (a namespaced one without a namespace goes to `default`).
+   */
   applyYaml(text: string): void {
     for (const doc of parseAllDocuments(text)) {
       const object = doc.toJS() as {
@@ -176,6 +222,16 @@ export class K8sEmulator {
           object.metadata.name,
           object.metadata.annotations?.['kubernetes.io/service-account.name'] ?? '',
         );
+      else if (isStoredKind(object.kind))
+        this.objects.put({
+          ...object,
+          metadata: {
+            ...object.metadata,
+            ...(storedKindNamespaced(object.kind)
+              ? { namespace: object.metadata.namespace ?? 'default' }
+              : {}),
+          },
+        } as KubeObject);
       else this.rbac.apply(object as RoleObject | BindingObject);
     }
   }
@@ -361,6 +417,11 @@ export class K8sEmulator {
       this.log.push({ method, path: url.pathname, user, status: code });
       res.writeHead(code, { 'content-type': type }).end(body);
     };
+    if (url.pathname.startsWith('/sd/') && method === 'GET') {
+      this.log.push({ method, path: url.pathname, user: '-', status: 200 });
+      await handleBridgeRequest(this, req, res);
+      return;
+    }
     const user = await this.#authenticate(req);
     if (user === null) {
       reply(401, status(401, 'Unauthorized', 'Unauthorized'));
@@ -404,25 +465,6 @@ export class K8sEmulator {
     const [major = '1', minor = '30'] = (this.options.version ?? '1.30').split('.');
     const git = `v${major}.${minor}.2${this.options.flavor === 'eks' ? '-eks-1552ad0' : ''}`;
     return { major, minor: this.options.flavor === 'eks' ? `${minor}+` : minor, gitVersion: git };
-  }
-
-  #nodeObject(node: EmulatorNode): unknown {
-    return {
-      metadata: {
-        name: node.name,
-        labels: {
-          'kubernetes.io/hostname': node.name,
-          ...(node.controlPlane === true ? { 'node-role.kubernetes.io/control-plane': '' } : {}),
-        },
-      },
-      status: {
-        addresses: [
-          ...(node.address == null ? [] : [{ type: 'InternalIP', address: node.address }]),
-        ],
-        daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
-        conditions: [{ type: 'Ready', status: 'True' }],
-      },
-    };
   }
 
   #route(method: string, url: URL): Route | null {
@@ -518,32 +560,15 @@ export class K8sEmulator {
               },
       );
     }
-    if (path === '/api/v1/nodes') {
-      return get({ kind: 'resource', verb: 'list', group: '', resource: 'nodes' }, () => {
-        const selector = url.searchParams.get('labelSelector');
-        const limit = Number(url.searchParams.get('limit') ?? '0');
-        let nodes = this.nodes.filter(
-          (n) => selector !== 'node-role.kubernetes.io/control-plane' || n.controlPlane === true,
-        );
-        if (limit > 0) nodes = nodes.slice(0, limit);
-        return {
-          status: 200,
-          body: {
-            kind: 'NodeList',
-            apiVersion: 'v1',
-            metadata: {},
-            items: nodes.map((n) => this.#nodeObject(n)),
-          },
-        };
-      });
-    }
+    const objects = objectRoute(this.objects, method, url);
+    if (objects !== null) return objects;
     const proxy = /^\/api\/v1\/nodes\/([^/]+)\/proxy(\/metrics(?:\/cadvisor)?)$/.exec(path);
     if (proxy !== null) {
       const name = decodeURIComponent(proxy[1] ?? '');
       return get(
         { kind: 'resource', verb: 'get', group: '', resource: 'nodes', subresource: 'proxy', name },
         () => {
-          if (!this.nodes.some((n) => n.name === name))
+          if (this.objects.get('nodes', undefined, name) === undefined)
             return {
               status: 404,
               body: status(404, 'NotFound', `nodes "${name}" not found`, { name, kind: 'nodes' }),
