@@ -3,14 +3,26 @@
  * as Prometheus would. Each check gets its own connection: the verdict must come from this check's
  * own handshake (a rotated certificate or a moved port shows at once), and the TLS facts it records
  * belong to exactly one result.
+ *
+ * Through a forward proxy it dials the proxy instead: an http target's socket is handed over as is
+ * (the request goes in absolute form), an https target's gets a CONNECT tunnel first and then TLS to
+ * the target inside it, so the target is verified exactly as on a direct connection.
  */
 import { lookup, type LookupAddress } from 'node:dns';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type SecureVersion, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
 import type { TlsInfo } from '#lib/result/types.ts';
 import { ScrapeFailureError, type ScrapeFailure } from './failure.ts';
+import {
+  openTunnel,
+  refusedTunnel,
+  targetAuthority,
+  unreachableProxy,
+  type ResolvedProxy,
+} from './proxy.ts';
 import type { TlsMaterial } from './tls-material.ts';
+import { tlsVersionRange, versionMismatch } from './tls-versions.ts';
 import { verifyPeer } from './verify.ts';
 
 export type Phase = 'dns' | 'connect' | 'tls' | 'request';
@@ -45,13 +57,6 @@ export function newProbe(): ConnectionProbe {
   };
 }
 
-const TLS_VERSIONS: Record<string, SecureVersion> = {
-  TLS10: 'TLSv1',
-  TLS11: 'TLSv1.1',
-  TLS12: 'TLSv1.2',
-  TLS13: 'TLSv1.3',
-};
-
 function resolveAddresses(hostname: string): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => {
     lookup(hostname, { all: true }, (err, addresses) => {
@@ -66,14 +71,27 @@ export interface ConnectorOptions {
   probe: ConnectionProbe;
   signal: AbortSignal;
   now: () => number;
+  /** Dial this proxy instead of the target (see proxy.ts); null or absent: connect directly. */
+  proxy?: ResolvedProxy | null;
+  /**
+   * ALPN protocols to offer over TLS. Go offers `h2, http/1.1` once HTTP/2 is configured
+   * (`enable_http2`) and no ALPN at all otherwise: null offers none. Default: `http/1.1`.
+   */
+  alpn?: readonly string[] | null;
+  /** The setting the TLS material came from, for diagnoses (`oauth2.tls_config`). */
+  tlsSetting?: string;
 }
 
 /** Builds the `connect` function for one check's undici Client. */
 export function createConnector(options: ConnectorOptions): buildConnector.connector {
   const { probe, tls, signal } = options;
+  const proxy = options.proxy ?? null;
+  const tlsSetting = options.tlsSetting ?? 'tls_config';
   return (opts, callback) => {
     let settled = false;
     let socket: Socket | null = null;
+    // Where a proxied connection is: errors before the tunnel opens are the proxy's.
+    let proxyStage: 'dns' | 'connect' | 'tunnel' | null = proxy ? 'dns' : null;
     const done = (err: Error | null, result?: Socket): void => {
       if (settled) return;
       settled = true;
@@ -84,6 +102,9 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
       } else callback(null, result!);
     };
     const fail = (err: NodeJS.ErrnoException): void => {
+      if (proxy && proxyStage && !probe.failure) {
+        probe.failure = unreachableProxy(err, proxyStage, proxy, signal.aborted);
+      }
       probe.error ??= err;
       done(err);
     };
@@ -98,20 +119,23 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
 
     const hostname = opts.hostname.replace(/^\[|\]$/g, '');
     const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80);
+    const dialHost = proxy ? proxy.hostname : hostname;
+    const dialPort = proxy ? proxy.port : port;
     const t0 = performance.now();
-    const addresses: Promise<LookupAddress[]> = isIP(hostname)
-      ? Promise.resolve([{ address: hostname, family: isIP(hostname) }])
-      : resolveAddresses(hostname);
+    const addresses: Promise<LookupAddress[]> = isIP(dialHost)
+      ? Promise.resolve([{ address: dialHost, family: isIP(dialHost) }])
+      : resolveAddresses(dialHost);
     addresses.then(
       (list) => {
         if (settled) return;
-        probe.dnsMs = isIP(hostname) ? 0 : performance.now() - t0;
+        probe.dnsMs = isIP(dialHost) ? 0 : performance.now() - t0;
         probe.phase = 'connect';
+        if (proxyStage) proxyStage = 'connect';
         const t1 = performance.now();
         // Hand Node the addresses we resolved so it can try each family in turn, as Go's dialer does.
         socket = netConnect({
-          host: hostname,
-          port,
+          host: dialHost,
+          port: dialPort,
           autoSelectFamily: true,
           lookup: (_host, lookupOptions, cb) => {
             if ((lookupOptions as { all?: boolean }).all) cb(null, list);
@@ -120,20 +144,21 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
         });
         socket.once('error', fail);
         socket.once('connect', () => {
-          probe.connectMs = performance.now() - t1;
           if (opts.protocol !== 'https:') {
+            probe.connectMs = performance.now() - t1;
+            proxyStage = null;
             probe.phase = 'request';
             probe.readyAt = performance.now();
             socket!.removeListener('error', fail);
             done(null, socket!);
             return;
           }
-          try {
-            startTls(socket!, hostname);
-          } catch (error) {
-            // Never let a TLS setup error escape this event handler: it would end the whole run.
-            fail(error as NodeJS.ErrnoException);
+          if (proxy) {
+            tunnel(socket!, t1);
+            return;
           }
+          probe.connectMs = performance.now() - t1;
+          begin(socket!);
         });
       },
       (err: unknown) => {
@@ -141,17 +166,57 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
       },
     );
 
+    /** CONNECT through the proxy; the tunnel's round trip counts as connecting. */
+    const tunnel = (tcp: Socket, t1: number): void => {
+      proxyStage = 'tunnel';
+      const authority = targetAuthority(hostname, port);
+      tcp.removeListener('error', fail);
+      openTunnel(tcp, authority, proxy!).then(
+        (answer) => {
+          if (settled) return;
+          if (answer.status !== 200) {
+            probe.failure = refusedTunnel(answer, authority, proxy!);
+            done(new ScrapeFailureError(probe.failure));
+            return;
+          }
+          probe.connectMs = performance.now() - t1;
+          proxyStage = null;
+          tcp.once('error', fail);
+          begin(tcp);
+        },
+        (err: unknown) => {
+          fail(err as NodeJS.ErrnoException);
+        },
+      );
+    };
+
+    const begin = (tcp: Socket): void => {
+      try {
+        startTls(tcp, hostname);
+      } catch (error) {
+        // Never let a TLS setup error escape this event handler: it would end the whole run.
+        fail(error as NodeJS.ErrnoException);
+      }
+    };
+
     const startTls = (tcp: Socket, hostname: string): void => {
       probe.phase = 'tls';
       const t2 = performance.now();
       const sni = tls.serverName ?? (isIP(hostname) ? undefined : hostname);
       tcp.removeListener('error', fail);
+      const range = tlsVersionRange(tls, tlsSetting);
+      if ('reason' in range) {
+        probe.failure = range;
+        done(new ScrapeFailureError(range));
+        return;
+      }
+      const alpn = options.alpn === undefined ? ['http/1.1'] : options.alpn;
       const secure = tlsConnect({
         socket: tcp,
         ...(sni === undefined ? {} : { servername: sni }),
         ...(tls.ca === undefined ? {} : { ca: tls.ca }),
         ...(tls.cert === undefined ? {} : { cert: tls.cert, key: tls.key }),
-        minVersion: TLS_VERSIONS[tls.minVersion ?? 'TLS12'],
+        ...range,
         // We verify ourselves, after the handshake, in Go's order and with Go's rules. Node would
         // otherwise also fold its own name check (CN fallback, `localhost` when no name is given)
         // into authorizationError, which must hold OpenSSL's chain verdict alone.
@@ -159,10 +224,19 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
         checkServerIdentity: () => undefined,
         // Go trusts any certificate in the pool as an anchor; OpenSSL needs this flag to do the same.
         allowPartialTrustChain: true,
-        ALPNProtocols: ['http/1.1'],
+        ...(alpn === null ? {} : { ALPNProtocols: [...alpn] }),
       });
       socket = secure;
-      secure.once('error', fail);
+      secure.once('error', (err: NodeJS.ErrnoException) => {
+        const mismatch = versionMismatch(
+          err.code ?? '',
+          tls,
+          targetAuthority(hostname, port),
+          tlsSetting,
+        );
+        if (mismatch) probe.failure ??= mismatch;
+        fail(err);
+      });
       secure.once('secureConnect', () => {
         try {
           onSecure(secure, hostname, t2);
@@ -193,7 +267,7 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
       }
       probe.phase = 'request';
       probe.readyAt = performance.now();
-      secure.removeListener('error', fail);
+      secure.removeAllListeners('error');
       // Under TLS 1.3 the server judges our client certificate after our side of the handshake
       // is done: its alert arrives as a socket error that undici reports only as "other side
       // closed". Keep the first one for the classifier.
