@@ -42,7 +42,7 @@ function section(text: string): SlackBlock {
 
 function target(result: CheckResult): string {
   const where = result.cluster === null ? '' : ` (${escapeMrkdwn(result.cluster)})`;
-  return `*${escapeMrkdwn(result.job)}*${where} \`${escapeMrkdwn(result.instance)}\``;
+  return `*${escapeMrkdwn(result.job)}*${where} \`${escapeMrkdwn(result.instance ?? 'no target')}\``;
 }
 
 function facts(result: CheckResult): string {

@@ -11,6 +11,8 @@ const USAGE = `scrape-check: checks that Prometheus can still scrape your endpoi
 usage:
   scrape-check run [--config FILE] [--job NAME]... [--json] [--samples] [--concurrency N]
                    [--prometheus-version 2|3] [--no-sinks]
+  scrape-check targets [--config FILE] [--job NAME]... [--json] [--explain]
+                       [--prometheus-version 2|3]
   scrape-check parse [FILE|-] [--json] [--format auto|prometheus|openmetrics]
   scrape-check lab [--json]
   scrape-check --version
@@ -33,6 +35,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Prom
       case 'run': {
         const { runCommand } = await import('./run-command.ts');
         return await runCommand(args, io, env);
+      }
+      case 'targets': {
+        const { targetsCommand } = await import('./targets-command.ts');
+        return await targetsCommand(args, io);
       }
       case 'parse': {
         const { parseCommand } = await import('./parse-command.ts');

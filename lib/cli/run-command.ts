@@ -82,7 +82,9 @@ function progress(
 
 export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const opts = parseRunArgs(args);
-  const loaded = await loadConfigFile(opts.config);
+  const loaded = await loadConfigFile(opts.config, {
+    ...(opts.prometheusVersion ? { prometheusVersion: opts.prometheusVersion } : {}),
+  });
   if (!loaded.ok) throw new UsageError(loaded.message);
   const selected = selectChecks(loaded.config, opts.jobs);
   if (!selected.ok) throw new UsageError(selected.message);

@@ -54,7 +54,7 @@ export function renderTable(report: RunReport, style: TableStyle): string {
   const header = ['JOB', 'INSTANCE', 'VERDICT', 'REASON', 'TIME', 'SERIES', 'CERT DAYS'];
   const rows = report.results.map((r) => [
     r.cluster ? `${r.cluster}/${r.job}` : r.job,
-    r.instance,
+    r.instance ?? '-',
     r.ok ? 'ok' : 'FAIL',
     r.reason,
     formatMs(r.durationMs),
@@ -83,8 +83,17 @@ export function renderTable(report: RunReport, style: TableStyle): string {
         ...wrap(`warning: ${warning}`, style.width, '    ').map((l) => yellow(style.color, l)),
       );
   });
-  const { total, ok, failed, durationMs } = report.summary;
-  const summary = `${total} check${total === 1 ? '' : 's'}: ${ok} ok, ${failed} failed in ${formatMs(durationMs)}`;
+  // Jobs scrape-check cannot check are said, never silently gone (a discovery it lacks).
+  for (const s of report.skipped) {
+    out.push(
+      ...wrap(`not checked: ${s.job}: ${s.why}`, style.width, '').map((l) =>
+        yellow(style.color, l),
+      ),
+    );
+  }
+  const { total, ok, failed, skipped, durationMs } = report.summary;
+  const notChecked = skipped > 0 ? `, ${skipped} job${skipped === 1 ? '' : 's'} not checked` : '';
+  const summary = `${total} check${total === 1 ? '' : 's'}: ${ok} ok, ${failed} failed${notChecked} in ${formatMs(durationMs)}`;
   out.push('', failed > 0 ? red(style.color, summary) : green(style.color, summary));
   return `${out.join('\n')}\n`;
 }

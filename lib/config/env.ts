@@ -51,3 +51,13 @@ export function queueUrl(): string {
 export function checkFunctionName(): string {
   return required('SCRAPE_CHECK_CHECK_FUNCTION', 'the check function that chatops invokes');
 }
+
+/**
+ * `KUBERNETES_SERVICE_HOST` and `KUBERNETES_SERVICE_PORT`: where a pod reaches its API server
+ * (client-go `rest.InClusterConfig`); null outside a pod.
+ */
+export function inClusterApiServer(): { host: string; port: string } | null {
+  const host = process.env.KUBERNETES_SERVICE_HOST?.trim() ?? '';
+  const port = process.env.KUBERNETES_SERVICE_PORT?.trim() ?? '';
+  return host === '' || port === '' ? null : { host, port };
+}

@@ -3,7 +3,7 @@
  * validates it against the schema, and turns every mistake into a `ConfigProblem`.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type * as z from 'zod/mini';
@@ -15,8 +15,16 @@ import {
   IGNORED_TLS,
   IGNORED_TOP_LEVEL,
   SERVICE_DISCOVERY,
+  SUPPORTED_DISCOVERY,
 } from './prometheus-keys.ts';
-import { configSchema, type Config, type TlsConfig } from './schema.ts';
+import { configSchema, type Config, type ScrapeConfig, type TlsConfig } from './schema.ts';
+import { NOT_IN_PROMETHEUS_2 } from './schema-http.ts';
+import { versionProblems } from './version-checks.ts';
+
+/** How to read a config: for which Prometheus major version (default: the config's `compat`). */
+export interface ParseOptions {
+  prometheusVersion?: '2' | '3';
+}
 
 export type ConfigResult =
   | { ok: true; config: Config; warnings: string[]; origin: string }
@@ -136,7 +144,7 @@ function ignoredKeyWarnings(at: Located, data: Record<string, unknown>): string[
     for (const key of keys) {
       if (!(key in obj)) continue;
       const why = (SERVICE_DISCOVERY as readonly string[]).includes(key)
-        ? 'Prometheus service discovery is not done by scrape-check: only static_configs targets of this job are checked'
+        ? `scrape-check has no ${key.replace(/_sd_configs$/, '')} discovery: the targets it would find are not checked (the job is listed as skipped)`
         : 'a Prometheus setting that scrape-check does not act on: it does not change whether a scrape works';
       warn([...path, key], why);
     }
@@ -150,6 +158,15 @@ function ignoredKeyWarnings(at: Located, data: Record<string, unknown>): string[
     check(j.tls_config, IGNORED_TLS, ['scrape_configs', i, 'tls_config']);
     check(j.authorization, ['credentials_ref'], ['scrape_configs', i, 'authorization']);
     check(j.basic_auth, ['username_ref', 'password_ref'], ['scrape_configs', i, 'basic_auth']);
+    // Keys Prometheus 3 has and 2.42 refuses ("field not found"): accepted, and said.
+    for (const key of NOT_IN_PROMETHEUS_2) {
+      const path = key.split('.');
+      if (valueAt(j, path) === undefined) continue;
+      warn(
+        ['scrape_configs', i, ...path],
+        'a Prometheus 3 key: Prometheus 2.x refuses to load a file that has it (field not found)',
+      );
+    }
   });
   return warnings;
 }
@@ -167,9 +184,48 @@ function resolveTls(tls: TlsConfig | undefined, baseDir: string): void {
   }
 }
 
+type Loose = Record<string, unknown>;
+
+/** Resolves a loose object's file key in place (service discovery blocks are checked later). */
+function resolveLoose(obj: unknown, key: string, baseDir: string): void {
+  if (obj === null || typeof obj !== 'object') return;
+  const value = (obj as Loose)[key];
+  if (typeof value === 'string') (obj as Loose)[key] = expandPath(value, baseDir);
+}
+
+/** The files a service discovery block names: its HTTP client's, kubeconfig, file_sd's globs. */
+function resolveDiscoveryFiles(job: ScrapeConfig, baseDir: string): void {
+  for (const sd of [...job.kubernetes_sd_configs, ...job.http_sd_configs]) {
+    resolveTls(sd.tls_config, baseDir);
+    resolveLoose(sd, 'bearer_token_file', baseDir);
+    resolveLoose(sd, 'kubeconfig_file', baseDir);
+    resolveLoose(sd.authorization, 'credentials_file', baseDir);
+    resolveLoose(sd.basic_auth, 'password_file', baseDir);
+    resolveLoose(sd.basic_auth, 'username_file', baseDir);
+  }
+  const oauth2 = job.oauth2;
+  if (oauth2) {
+    resolveTls(oauth2.tls_config, baseDir);
+    if (oauth2.client_secret_file)
+      oauth2.client_secret_file = expandPath(oauth2.client_secret_file, baseDir);
+  }
+  for (const header of Object.values(job.http_headers ?? {})) {
+    if (header.files) header.files = header.files.map((f) => expandPath(f, baseDir));
+  }
+  for (const sd of job.file_sd_configs) {
+    // Prometheus joins relative file_sd paths with the config's folder (discovery/file SetDirectory).
+    if (Array.isArray(sd.files)) {
+      sd.files = sd.files.map((f: unknown) =>
+        typeof f === 'string' && !isAbsolute(f) ? join(baseDir, f) : f,
+      );
+    }
+  }
+}
+
 /** Makes every `*_file` path absolute against the config's folder, as Prometheus does. */
 function resolveFiles(config: Config, baseDir: string): void {
   for (const job of config.scrape_configs) {
+    resolveDiscoveryFiles(job, baseDir);
     resolveTls(job.tls_config, baseDir);
     if (job.bearer_token_file !== undefined)
       job.bearer_token_file = expandPath(job.bearer_token_file, baseDir);
@@ -218,7 +274,12 @@ function fail(problems: ConfigProblem[]): ConfigResult {
  * Parses and validates configuration text. `origin` names it in messages (a path, `s3://…`);
  * `baseDir` is where relative `*_file` paths point (the config's folder).
  */
-export function parseConfig(text: string, origin: string, baseDir = process.cwd()): ConfigResult {
+export function parseConfig(
+  text: string,
+  origin: string,
+  baseDir = process.cwd(),
+  options: ParseOptions = {},
+): ConfigResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   const at: Located = { doc, lines, origin };
@@ -261,18 +322,25 @@ export function parseConfig(text: string, origin: string, baseDir = process.cwd(
   const parsed = configSchema.safeParse(data, { error: englishIssues });
   if (!parsed.success) return fail(problemsFromIssues(at, data, parsed.error.issues));
   const config = parsed.data;
-  const targets = config.scrape_configs.reduce(
-    (n, job) => n + job.static_configs.reduce((m, sc) => m + sc.targets.length, 0),
-    0,
-  );
-  if (targets === 0 && config.clusters.length === 0) {
+  const version = options.prometheusVersion ?? config.compat.prometheus;
+  const refused = versionProblems(config, version);
+  if (refused.length > 0) {
+    return fail(
+      refused.map((p) =>
+        problemAt(at, p.path, `${p.message} (as Prometheus ${version} refuses it)`),
+      ),
+    );
+  }
+  if (!config.scrape_configs.some(hasCheck) && config.clusters.length === 0) {
     return fail([
       {
         file: origin,
         line: null,
         column: null,
         path: '',
-        message: noChecksMessage('no static_configs targets and no clusters'),
+        message: noChecksMessage(
+          'no static_configs targets, no service discovery scrape-check has, and no clusters',
+        ),
       },
     ]);
   }
@@ -285,19 +353,30 @@ export function parseConfig(text: string, origin: string, baseDir = process.cwd(
   };
 }
 
+/** True when a job has something scrape-check can check: a static target or a discovery it has. */
+function hasCheck(job: ScrapeConfig): boolean {
+  return (
+    job.static_configs.some((sc) => sc.targets.length > 0) ||
+    SUPPORTED_DISCOVERY.some((key) => job[key].length > 0)
+  );
+}
+
 function noChecksMessage(why: string): string {
   return `the configuration has no check in it (${why}); a monitor that checks nothing must not pass`;
 }
 
 /** Reads and parses a configuration file; a missing or unreadable file is a problem, not a throw. */
-export async function loadConfigFile(path: string): Promise<ConfigResult> {
+export async function loadConfigFile(
+  path: string,
+  options: ParseOptions = {},
+): Promise<ConfigResult> {
   const problem = (message: string): ConfigResult =>
     fail([{ file: path, line: null, column: null, path: '', message }]);
   try {
     const info = await stat(path);
     if (info.isDirectory()) return problem('is a directory, not a configuration file');
     const text = await readFile(path, 'utf8');
-    return parseConfig(text, path, dirname(resolve(path)));
+    return parseConfig(text, path, dirname(resolve(path)), options);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT')

@@ -33,7 +33,14 @@ export const IGNORED_GLOBAL = [
   'convert_classic_histograms_to_nhcb',
 ] as const;
 
-/** Service discoveries: scrape-check only has `static_configs` (and its own `clusters`). */
+/** The service discoveries scrape-check has, beside `static_configs`. */
+export const SUPPORTED_DISCOVERY = [
+  'kubernetes_sd_configs',
+  'file_sd_configs',
+  'http_sd_configs',
+] as const;
+
+/** Service discoveries scrape-check lacks: a job that uses one is listed as skipped. */
 export const SERVICE_DISCOVERY = [
   'azure_sd_configs',
   'consul_sd_configs',
@@ -43,12 +50,9 @@ export const SERVICE_DISCOVERY = [
   'dns_sd_configs',
   'ec2_sd_configs',
   'eureka_sd_configs',
-  'file_sd_configs',
   'gce_sd_configs',
   'hetzner_sd_configs',
-  'http_sd_configs',
   'ionos_sd_configs',
-  'kubernetes_sd_configs',
   'kuma_sd_configs',
   'lightsail_sd_configs',
   'linode_sd_configs',
@@ -68,11 +72,7 @@ export const SERVICE_DISCOVERY = [
 
 /** `scrape_configs[]` keys that change what Prometheus stores, not whether the scrape works. */
 export const IGNORED_SCRAPE = [
-  'honor_labels',
-  'honor_timestamps',
   'track_timestamps_staleness',
-  'relabel_configs',
-  'metric_relabel_configs',
   'target_limit',
   'keep_dropped_targets',
   'native_histogram_bucket_limit',
@@ -83,15 +83,8 @@ export const IGNORED_SCRAPE = [
   'scrape_failure_log_file',
   'metric_name_validation_scheme',
   'metric_name_escaping_scheme',
-  'enable_http2',
-  'oauth2',
-  'proxy_url',
-  'no_proxy',
-  'proxy_from_environment',
-  'proxy_connect_header',
-  'http_headers',
   ...SERVICE_DISCOVERY,
 ] as const;
 
 /** `tls_config` keys scrape-check does not act on. */
-export const IGNORED_TLS = ['max_version', 'ca_ref', 'cert_ref', 'key_ref'] as const;
+export const IGNORED_TLS = ['ca_ref', 'cert_ref', 'key_ref'] as const;

@@ -3,7 +3,7 @@
  * with, and which control-plane presets to check.
  */
 import * as z from 'zod/mini';
-import { tlsConfig } from './schema-prometheus.ts';
+import { tlsConfig } from './schema-credentials.ts';
 import { duration, nonEmpty, target } from './schema-values.ts';
 
 /** The control-plane targets a cluster can be checked on; each is a job name in results. */
@@ -52,7 +52,7 @@ export const cluster = z
         z.strictObject({ file: nonEmpty() }),
       ]),
     ),
-    targets: z._default(z.array(z.enum(CLUSTER_PRESETS)).check(z.minLength(1)), [
+    targets: z._default(z.array(z.enum(CLUSTER_PRESETS)), [
       'apiserver',
       'kube-scheduler',
       'kube-controller-manager',
@@ -81,6 +81,17 @@ export const cluster = z
       }),
     ),
     scrape_timeout: z.optional(duration),
+    // Stand in for a Prometheus that runs in this cluster: its in-cluster ServiceAccount files and
+    // in-cluster discovery resolve to a TokenRequest token for this ServiceAccount (lib/standin).
+    prometheus: z.optional(
+      z.strictObject({
+        service_account: z
+          .string()
+          .check(
+            z.regex(/^[^/\s]+\/[^/\s]+$/, 'expected namespace/name, e.g. monitoring/prometheus'),
+          ),
+      }),
+    ),
   })
   .check(
     z.superRefine((c, ctx) => {
@@ -90,11 +101,26 @@ export const cluster = z
           message: 'a cluster needs exactly one of eks and kubeconfig',
         });
       }
-      if (Boolean(c.service_account) === Boolean(c.token)) {
+      if (c.service_account && c.token) {
         ctx.addIssue({
           code: 'custom',
           message:
-            'a cluster needs exactly one of service_account (TokenRequest) and token (secret or file)',
+            'a cluster needs at most one of service_account (TokenRequest) and token (secret or file)',
+        });
+      }
+      // Presets scrape with the cluster's token, or with the Prometheus stood in for.
+      if (!c.service_account && !c.token && !c.prometheus && c.targets.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'a cluster needs one of service_account (TokenRequest) and token (secret or file), or prometheus.service_account to scrape as',
+        });
+      }
+      if (c.targets.length === 0 && !c.prometheus) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets'],
+          message: 'a cluster without prometheus needs at least one target',
         });
       }
     }),

@@ -3,80 +3,35 @@
  * `authorization`, `basic_auth` and `static_configs`, validated as prometheus/common validates them.
  */
 import * as z from 'zod/mini';
-import { IGNORED_GLOBAL, IGNORED_SCRAPE, IGNORED_TLS } from './prometheus-keys.ts';
+import { IGNORED_GLOBAL, IGNORED_SCRAPE } from './prometheus-keys.ts';
+import { authorization, basicAuth, tlsConfig } from './schema-credentials.ts';
+import { httpClientChecks, httpClientKeys } from './schema-http.ts';
 import { duration, ignoredKeys, limit, scrapeProtocol, size, target } from './schema-values.ts';
 
-/** `tls_config`: each secret from one place, a client certificate with its key. */
-export const tlsConfig = z
-  .strictObject({
-    ca_file: z.optional(z.string()),
-    ca: z.optional(z.string()),
-    cert_file: z.optional(z.string()),
-    cert: z.optional(z.string()),
-    key_file: z.optional(z.string()),
-    key: z.optional(z.string()),
-    server_name: z.optional(z.string()),
-    insecure_skip_verify: z.optional(z.boolean()),
-    min_version: z.optional(z.enum(['TLS10', 'TLS11', 'TLS12', 'TLS13'])),
-    ...ignoredKeys(IGNORED_TLS),
-  })
-  .check(
-    z.superRefine((tls, ctx) => {
-      // prometheus/common TLSConfig.Validate: each secret comes from one place only.
-      for (const [inline, file] of [
-        ['ca', 'ca_file'],
-        ['cert', 'cert_file'],
-        ['key', 'key_file'],
-      ] as const) {
-        if (tls[inline] && tls[file]) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [inline],
-            message: `at most one of ${inline} and ${file} may be set`,
-          });
-        }
-      }
-      const hasCert = Boolean(tls.cert ?? tls.cert_file);
-      const hasKey = Boolean(tls.key ?? tls.key_file);
-      if (hasCert !== hasKey) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [hasCert ? 'key_file' : 'cert_file'],
-          message:
-            'a client certificate needs both a certificate (cert or cert_file) and its key (key or key_file)',
-        });
-      }
-    }),
-  );
-
-/** `authorization` (bearer by default; `Basic` belongs in basic_auth). */
-export const authorization = z.strictObject({
-  type: z.optional(
-    z.string().check(
-      z.refine((t) => t.toLowerCase() !== 'basic', {
-        message: 'authorization type cannot be set to "basic", use "basic_auth" instead',
-      }),
-    ),
-  ),
-  credentials: z.optional(z.string()),
-  credentials_file: z.optional(z.string()),
-  credentials_ref: z.optional(z.unknown()),
-});
-
-/** `basic_auth`. */
-export const basicAuth = z.strictObject({
-  username: z.optional(z.string()),
-  username_file: z.optional(z.string()),
-  password: z.optional(z.string()),
-  password_file: z.optional(z.string()),
-  username_ref: z.optional(z.unknown()),
-  password_ref: z.optional(z.unknown()),
-});
+export { authorization, basicAuth, tlsConfig } from './schema-credentials.ts';
 
 const staticConfig = z.strictObject({
   targets: z._default(z.array(target), []),
   labels: z._default(z.record(z.string(), z.string()), {}),
 });
+
+/**
+ * An HTTP client's own settings, as service discoveries carry them beside their own keys
+ * (prometheus/common HTTPClientConfig). The discovery's keys pass through, to be checked per
+ * Prometheus version by lib/discovery.
+ */
+const sdHttpClient = {
+  tls_config: z.optional(tlsConfig),
+  authorization: z.optional(authorization),
+  basic_auth: z.optional(basicAuth),
+  bearer_token: z.optional(z.string()),
+  bearer_token_file: z.optional(z.string()),
+  follow_redirects: z.optional(z.boolean()),
+  enable_http2: z.optional(z.boolean()),
+};
+
+/** `kubernetes_sd_configs[]`, `http_sd_configs[]`, `file_sd_configs[]` entries (checked later). */
+const sdConfig = z.looseObject(sdHttpClient);
 
 /** One `scrape_configs[]` entry, with one way to authenticate. */
 export const scrapeConfig = z
@@ -84,11 +39,18 @@ export const scrapeConfig = z
     job_name: z.string().check(z.minLength(1, 'job_name must not be empty')),
     scrape_interval: z.optional(duration),
     scrape_timeout: z.optional(duration),
-    scheme: z._default(z.enum(['http', 'https']), 'http'),
-    metrics_path: z._default(
-      z.string().check(z.startsWith('/', 'metrics_path must start with /')),
-      '/metrics',
-    ),
+    // Prometheus takes any scheme and path at load (a path without "/" gets one in the URL); a
+    // scheme Go cannot speak fails each target, as in Prometheus (lib/targets).
+    scheme: z._default(z.string(), 'http'),
+    metrics_path: z._default(z.string(), '/metrics'),
+    honor_labels: z._default(z.boolean(), false),
+    honor_timestamps: z._default(z.boolean(), true),
+    // Rules are checked per Prometheus version once the version is known (load.ts, lib/relabel).
+    relabel_configs: z._default(z.array(z.unknown()), []),
+    metric_relabel_configs: z._default(z.array(z.unknown()), []),
+    kubernetes_sd_configs: z._default(z.array(sdConfig), []),
+    file_sd_configs: z._default(z.array(sdConfig), []),
+    http_sd_configs: z._default(z.array(sdConfig), []),
     params: z._default(z.record(z.string(), z.array(z.string())), {}),
     body_size_limit: z.optional(size),
     sample_limit: z.optional(limit),
@@ -99,6 +61,7 @@ export const scrapeConfig = z
     fallback_scrape_protocol: z.optional(scrapeProtocol),
     enable_compression: z._default(z.boolean(), true),
     follow_redirects: z._default(z.boolean(), true),
+    ...httpClientKeys,
     static_configs: z._default(z.array(staticConfig), []),
     tls_config: z.optional(tlsConfig),
     authorization: z.optional(authorization),
@@ -108,6 +71,7 @@ export const scrapeConfig = z
     ...ignoredKeys(IGNORED_SCRAPE),
   })
   .check(
+    httpClientChecks,
     z.superRefine((job, ctx) => {
       // prometheus/common HTTPClientConfig.Validate: one way to authenticate.
       const ways = [

@@ -9,8 +9,8 @@ import type { CheckResult, TokenInfo } from './types.ts';
 export interface BlankResultFields {
   job: string;
   cluster: string | null;
-  instance: string;
-  url: string;
+  instance: string | null;
+  url: string | null;
   reason: Reason;
   diagnosis: string;
   token: TokenInfo | null;

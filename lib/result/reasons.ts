@@ -28,6 +28,9 @@ export const REASONS = [
   'unsupported_content_type',
   'sample_limit_exceeded',
   'label_limit_exceeded',
+  // Service discovery (issue 12): the job has no target for Prometheus to scrape.
+  'discovery_failed',
+  'no_targets',
   // An addition to the contract: scrape-check itself failed on this one check (a bug). The
   // diagnosis carries the error; the other checks of the run are unaffected.
   'internal_error',

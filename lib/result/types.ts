@@ -70,8 +70,11 @@ export interface Sample {
 export interface CheckResult {
   job: string;
   cluster: string | null;
-  instance: string;
-  url: string;
+  /** `host:port`; null for a job-level verdict (`discovery_failed`, `no_targets`). */
+  instance: string | null;
+  url: string | null;
+  /** The target's labels after relabeling, as Prometheus labels it (service discovery jobs). */
+  labels?: Record<string, string>;
   ok: boolean;
   reason: Reason;
   diagnosis: string;
@@ -92,12 +95,21 @@ export interface RunSummary {
   total: number;
   ok: number;
   failed: number;
+  /** Jobs not checked: a service discovery scrape-check lacks (contract: never silently gone). */
+  skipped: number;
   durationMs: number;
+}
+
+/** A job scrape-check could not check, and why. */
+export interface SkippedJob {
+  job: string;
+  why: string;
 }
 
 export interface RunReport {
   summary: RunSummary;
   results: CheckResult[];
+  skipped: SkippedJob[];
 }
 
 /** Turns a parsed float into the contract's JSON value. */

@@ -7,12 +7,12 @@ import pLimit from 'p-limit';
 import type { Config } from '#lib/config/index.ts';
 import { addHint } from '#lib/diagnose/hints.ts';
 import { blankResult } from '#lib/result/build.ts';
-import type { CheckResult, RunReport, Sample } from '#lib/result/types.ts';
+import type { CheckResult, RunReport, Sample, SkippedJob } from '#lib/result/types.ts';
 import { scrape } from '#lib/scrape/scrape.ts';
 import type { PrometheusVersion } from '#lib/scrape/protocol.ts';
 import type { ScrapeRequest } from '#lib/scrape/types.ts';
 import type { Sink } from '#lib/sinks/types.ts';
-import { planStaticJobs } from '#lib/targets/static.ts';
+import { planScrapeJobs } from '#lib/targets/scrape-jobs.ts';
 import { planClusters, type PlannedFailure } from '#lib/targets/clusters.ts';
 import { selectChecks } from './select.ts';
 
@@ -49,16 +49,18 @@ function forwardTest(patterns: readonly RegExp[]): ((name: string) => boolean) |
   return (name) => patterns.some((p) => p.test(name));
 }
 
-function summarize(results: CheckResult[], durationMs: number): RunReport {
+function summarize(results: CheckResult[], skipped: SkippedJob[], durationMs: number): RunReport {
   const ok = results.filter((r) => r.ok).length;
   return {
     summary: {
       total: results.length,
       ok,
       failed: results.length - ok,
+      skipped: skipped.length,
       durationMs: Math.round(durationMs),
     },
     results,
+    skipped,
   };
 }
 
@@ -105,6 +107,7 @@ export async function runChecks(config: Config, options: RunOptions = {}): Promi
     options.forward ?? (config.sinks.remote_write?.forward ?? []).map((p) => new RegExp(p)),
   );
   const results: CheckResult[] = [];
+  let skipped: SkippedJob[] = [];
   let total = 0;
   const deliver = (result: CheckResult, forwarded: Sample[]): void => {
     results.push(result);
@@ -114,18 +117,24 @@ export async function runChecks(config: Config, options: RunOptions = {}): Promi
         sink.write({ result, forwarded });
       } catch (error) {
         warn(
-          `sink ${sink.name} could not take the result of ${result.job} ${result.instance}: ${(error as Error).message}`,
+          `sink ${sink.name} could not take the result of ${result.job} ${result.instance ?? '(job)'}: ${(error as Error).message}`,
         );
       }
     }
   };
   try {
-    const staticRequests = planStaticJobs(config, selected.selection.jobs, version);
-    const clusterPlan = await planClusters(config, selected.selection.clusters);
-    const requests: ScrapeRequest[] = [...staticRequests, ...clusterPlan.requests];
-    total = requests.length + clusterPlan.failures.length;
-    for (const f of clusterPlan.failures)
-      deliver(failedResult(f, config.global.scrape_timeout), []);
+    const [jobsPlan, clusterPlan] = await Promise.all([
+      planScrapeJobs(config, selected.selection.jobs, {
+        version,
+        ...(options.now ? { now: options.now } : {}),
+      }),
+      planClusters(config, selected.selection.clusters),
+    ]);
+    skipped = jobsPlan.skipped;
+    const requests: ScrapeRequest[] = [...jobsPlan.requests, ...clusterPlan.requests];
+    const failures = [...jobsPlan.failures, ...clusterPlan.failures];
+    total = requests.length + failures.length;
+    for (const f of failures) deliver(failedResult(f, config.global.scrape_timeout), []);
     const limit = pLimit(Math.max(1, options.concurrency ?? 32));
     const order = new Map<CheckResult, number>();
     await Promise.all(
@@ -147,13 +156,13 @@ export async function runChecks(config: Config, options: RunOptions = {}): Promi
           } else {
             await clusterPlan.review(request, result);
           }
-          order.set(result, clusterPlan.failures.length + index);
+          order.set(result, failures.length + index);
           deliver(result, outcome.forwarded);
         }),
       ),
     );
     results.sort((a, b) => (order.get(a) ?? -1) - (order.get(b) ?? -1));
-    return summarize(results, performance.now() - started);
+    return summarize(results, skipped, performance.now() - started);
   } finally {
     await Promise.all(
       sinks.map(async (sink) => {

@@ -9,7 +9,8 @@ import { jsonValue, type CheckResult, type Sample } from '#lib/result/types.ts';
 import { BodyTooLargeError, CorruptGzipError, readBody, readPrefix } from './body.ts';
 import type { ConnectionProbe } from './connector.ts';
 import { failure, type ScrapeFailure } from './failure.ts';
-import { hasLabelLimits, watchLabelLimits } from './limits.ts';
+import { hasLabelLimits, labelLimitViolation } from './limits.ts';
+import { sampleMutator } from './sample-labels.ts';
 import { decideFormat } from './protocol.ts';
 import type { ScrapeOptions } from './scrape.ts';
 import type { TlsMaterial } from './tls-material.ts';
@@ -75,14 +76,39 @@ export async function readExposition(
     );
   }
   result.format = decision.format;
-  const labelWatch = hasLabelLimits(req.limits)
-    ? watchLabelLimits(req.limits, req.targetLabels)
-    : null;
+  // Each sample's final labels matter only for the label limits and metric_relabel_configs: the
+  // common job with neither pays nothing per sample.
+  const rules = req.sampleRules ?? { honorLabels: false, metricRelabel: [], version };
+  const limitsOn = hasLabelLimits(req.limits);
+  const mutate =
+    limitsOn || rules.metricRelabel.length > 0 ? sampleMutator(rules, req.targetLabels) : null;
+  // Written by the per-sample callback, read after the stream ends.
+  const judged: { kept: number; error: ScrapeFailure | null } = { kept: 0, error: null };
+  const judge = (s: SampleRef): void => {
+    // Prometheus stops at the first failing sample; only that one is reported.
+    if (judged.error) return;
+    const fate = mutate!(s);
+    if ('dropped' in fate) return;
+    if ('error' in fate) {
+      judged.error = failure(
+        'config_invalid',
+        `${fate.error}: a metric_relabel_configs rule removed __name__ from ${s.name}; Prometheus fails the whole scrape`,
+      );
+      return;
+    }
+    judged.kept++;
+    const violation = limitsOn ? labelLimitViolation(req.limits, s.name, fate.labels) : null;
+    if (violation)
+      judged.error = failure(
+        'label_limit_exceeded',
+        `${violation}; Prometheus drops the whole scrape`,
+      );
+  };
   const forward = options.forward ?? null;
   const onSample =
-    labelWatch || ctx.samples || forward
+    mutate || ctx.samples || forward
       ? (s: SampleRef): void => {
-          labelWatch?.check(s);
+          if (mutate) judge(s);
           if (ctx.samples) ctx.samples.push(toSample(s));
           if (forward?.(s.name)) ctx.forwarded.push(toSample(s));
         }
@@ -129,6 +155,8 @@ export async function readExposition(
   result.limits.bodyBytes = bytes;
   result.series = parsed.series;
   result.limits.samples = parsed.series;
+  // A failing sample stops Prometheus's loop before any later parse error is reached.
+  if (judged.error) return judged.error;
   if (parsed.error) {
     const { line, column, message } = parsed.error;
     return failure(
@@ -136,16 +164,19 @@ export async function readExposition(
       `the body is not a valid ${decision.format === 'openmetrics' ? 'OpenMetrics' : 'Prometheus text'} exposition: line ${line}, column ${column}: ${message}`,
     );
   }
-  if (labelWatch?.violation) {
-    return failure(
-      'label_limit_exceeded',
-      `${labelWatch.violation}; Prometheus drops the whole scrape`,
-    );
-  }
-  if (req.limits.sampleLimit > 0 && parsed.series > req.limits.sampleLimit) {
+  // sample_limit counts what metric_relabel_configs kept (scrape_samples_post_metric_relabeling).
+  const stored = mutate ? judged.kept : parsed.series;
+  result.limits.samples = stored;
+  if (req.limits.sampleLimit > 0 && stored > req.limits.sampleLimit) {
+    const after = stored === parsed.series ? '' : ` (${stored} after metric_relabel_configs)`;
     return failure(
       'sample_limit_exceeded',
-      `sample limit exceeded: the target exposes ${parsed.series} samples and sample_limit is ${req.limits.sampleLimit}; Prometheus drops the whole scrape`,
+      `sample limit exceeded: the target exposes ${parsed.series} samples${after} and sample_limit is ${req.limits.sampleLimit}; Prometheus drops the whole scrape`,
+    );
+  }
+  if (stored === 0 && parsed.series > 0) {
+    result.warnings.push(
+      `metric_relabel_configs drop all ${parsed.series} samples: Prometheus reports up=1 and stores none of them`,
     );
   }
   if (parsed.series === 0) {

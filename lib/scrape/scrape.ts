@@ -11,9 +11,11 @@ import type { CheckResult, Sample } from '#lib/result/types.ts';
 import { redact, resolveAuth, type ResolvedAuth } from './auth.ts';
 import { readPrefix } from './body.ts';
 import { classifyError, statusFailure } from './classify.ts';
+import { resolveClientSettings, routeFor, throughProxy } from './client-settings.ts';
 import { closingWarnings } from './closing-warnings.ts';
 import { createConnector, newProbe, type ConnectionProbe } from './connector.ts';
 import { failure, type ScrapeFailure } from './failure.ts';
+import { addHeaders, CROSS_HOST_DROPPED, leavesHost } from './http-headers.ts';
 import { acceptHeader, type PrometheusVersion } from './protocol.ts';
 import { readExposition } from './read-exposition.ts';
 import { loadTlsMaterial } from './tls-material.ts';
@@ -60,6 +62,7 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
     sampleLimit: req.limits.sampleLimit,
     warnings: [...req.warnings],
   });
+  if (req.labels) result.labels = req.labels;
   const forwarded: Sample[] = [];
   const samples: Sample[] | null = options.samples ? [] : null;
   let errorBody: string | null = null;
@@ -95,6 +98,15 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
 
   const deadline = AbortSignal.timeout(req.timeoutMs);
   const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+  const settings = await resolveClientSettings(req, {
+    version: options.prometheusVersion,
+    signal,
+    timeoutMs: req.timeoutMs,
+    now: options.now ?? Date.now,
+  });
+  if ('reason' in settings) return finish(settings);
+  secrets.push(...settings.secrets);
+  result.warnings.push(...settings.warnings);
   const headers: Record<string, string> = {
     accept: acceptHeader(options.prometheusVersion, req.scrapeProtocols),
     'accept-encoding': req.enableCompression === false ? 'identity' : 'gzip',
@@ -103,19 +115,35 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
   };
 
   let url = req.url;
-  let sendAuth = auth.header;
+  let sendAuth = settings.authorization ?? auth.header;
+  let crossed = false; // sticky, as Go's: once another host, no cookies from http_headers
   for (let hop = 0; ; hop++) {
+    const route = routeFor(url, req, options.prometheusVersion);
+    if ('reason' in route) return finish(route);
+    secrets.push(...route.secrets);
     const probe = newProbe();
     let graceful = false;
     const client = new Client(url.origin, {
-      connect: createConnector({ tls, probe, signal, now: options.now ?? Date.now }),
+      connect: createConnector({
+        tls,
+        probe,
+        signal,
+        now: options.now ?? Date.now,
+        proxy: route.proxy,
+        alpn: route.alpn,
+      }),
+      allowH2: route.alpn?.includes('h2') ?? false,
       headersTimeout: 0,
       bodyTimeout: 0,
     });
     try {
-      const hopHeaders = sendAuth ? { ...headers, authorization: sendAuth } : headers;
+      const hopHeaders = addHeaders(
+        { ...headers, ...route.headers, ...(sendAuth ? { authorization: sendAuth } : {}) },
+        settings.headers,
+        crossed ? CROSS_HOST_DROPPED : [],
+      );
       const response = await client.request({
-        path: url.pathname + url.search,
+        path: route.path,
         method: 'GET',
         headers: hopHeaders,
         signal,
@@ -139,6 +167,7 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
           );
         }
         const next = new URL(location, url);
+        if (leavesHost(req.url, next)) crossed = true;
         if (next.origin !== url.origin && sendAuth) {
           sendAuth = null;
           result.warnings.push(
@@ -151,7 +180,9 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
       }
       if (response.statusCode !== 200) {
         errorBody = await readPrefix(response.body, ERROR_BODY_BYTES);
-        return finish(statusFailure(response.statusCode, url));
+        return finish(
+          throughProxy(statusFailure(response.statusCode, url), response.statusCode, route),
+        );
       }
       const verdict = await readExposition(req, options, result, response, headersAt, {
         samples,

@@ -18,6 +18,7 @@ export interface TlsMaterial {
   serverName?: string;
   insecureSkipVerify: boolean;
   minVersion?: TlsSettings['minVersion'];
+  maxVersion?: TlsSettings['maxVersion'];
   /** Where the trust anchors came from, for diagnoses: `tls_config.ca_file (/etc/ca.pem)`. */
   caSource: string;
   /** Subjects of the configured CA certificates, to tell a missing intermediate from a wrong CA. */
@@ -42,6 +43,7 @@ export async function loadTlsMaterial(
   };
   if (settings.serverName !== undefined) material.serverName = settings.serverName;
   if (settings.minVersion !== undefined) material.minVersion = settings.minVersion;
+  if (settings.maxVersion !== undefined) material.maxVersion = settings.maxVersion;
   if (settings.caFile !== undefined) {
     const ca = await readSetting(settings.caFile, 'tls_config.ca_file');
     if (typeof ca !== 'string') return ca;

@@ -93,7 +93,7 @@ export function emfDocument(
     Cluster: dimensionValue(result.cluster),
     Job: dimensionValue(result.job),
     Reason: dimensionValue(result.reason),
-    Instance: result.instance,
+    Instance: result.instance ?? 'none',
     ...values,
   };
 }

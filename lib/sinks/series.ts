@@ -97,7 +97,9 @@ class SeriesSet {
 
 /** The target labels of a result: `cluster` (absent for a plain job), `job`, `instance`. */
 function targetLabels(result: CheckResult): Record<string, string> {
-  const labels: Record<string, string> = { job: result.job, instance: result.instance };
+  const labels: Record<string, string> = { job: result.job };
+  // A job-level verdict (no target found) has no instance: the label is absent, as Prometheus has it.
+  if (result.instance !== null) labels.instance = result.instance;
   if (result.cluster !== null) labels.cluster = result.cluster;
   return labels;
 }

@@ -49,6 +49,18 @@ export function tokenSource(cluster: ClusterConfigLike): Outcome<TokenSource> {
     if ('secret' in cluster.token) return success({ kind: 'secret', ...cluster.token.secret });
     return success({ kind: 'file', path: expandHome(cluster.token.file) });
   }
+  const prometheus = cluster.prometheus?.service_account;
+  if (prometheus !== undefined) {
+    // The presets scrape as the Prometheus this cluster stands in for.
+    const [namespace = '', name = ''] = prometheus.split('/', 2);
+    return success({
+      kind: 'service_account',
+      namespace,
+      name,
+      audiences: [],
+      expirationSeconds: MIN_EXPIRATION_SECONDS,
+    });
+  }
   return failure(
     'config_invalid',
     `${where} sets neither service_account nor token: scrape-check needs a ServiceAccount to scrape as (service_account: { namespace, name }).`,

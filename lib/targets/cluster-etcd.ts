@@ -7,7 +7,7 @@ import { failure } from '#lib/credentials/index.ts';
 import { noControlPlane, urlHost } from './cluster-nodes.ts';
 import type { PresetContext, PresetPlan, TargetFailure } from './cluster-presets.ts';
 import { clusterRequest, ETCD_CLIENT_PORT } from './presets.ts';
-import { tlsSettings } from './static.ts';
+import { tlsSettings } from './job-settings.ts';
 
 /** Plans etcd. */
 export async function etcd(ctx: PresetContext): Promise<PresetPlan> {

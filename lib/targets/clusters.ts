@@ -13,8 +13,8 @@ import type { ScrapeRequest } from '#lib/scrape/types.ts';
 export interface PlannedFailure {
   job: string;
   cluster: string | null;
-  instance: string;
-  url: string;
+  instance: string | null;
+  url: string | null;
   reason: Exclude<Reason, 'ok'>;
   diagnosis: string;
   token: TokenInfo | null;

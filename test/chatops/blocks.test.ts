@@ -7,8 +7,15 @@ import { makeFailedClusterResult, makeResult } from '../sinks/fixtures.ts';
 function report(results: RunReport['results']): RunReport {
   const ok = results.filter((r) => r.ok).length;
   return {
-    summary: { total: results.length, ok, failed: results.length - ok, durationMs: 812 },
+    summary: {
+      total: results.length,
+      ok,
+      failed: results.length - ok,
+      skipped: 0,
+      durationMs: 812,
+    },
     results,
+    skipped: [],
   };
 }
 

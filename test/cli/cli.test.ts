@@ -53,8 +53,8 @@ describe('scrape-check run', () => {
       summary: Record<string, number>;
       results: Record<string, unknown>[];
     };
-    assert.deepEqual(Object.keys(doc), ['summary', 'results']);
-    assert.deepEqual(Object.keys(doc.summary), ['total', 'ok', 'failed', 'durationMs']);
+    assert.deepEqual(Object.keys(doc), ['summary', 'results', 'skipped']);
+    assert.deepEqual(Object.keys(doc.summary), ['total', 'ok', 'failed', 'skipped', 'durationMs']);
     const [result] = doc.results;
     for (const key of [
       'job',

@@ -25,8 +25,12 @@ test('mistakes name the file, line, column, key path and what is wrong', () => {
       'scrape-check.yaml:5:16: scrape_configs[0].tls_config.ca_file: expected string, got number 12',
     ],
     [
-      `${JOB}    scheme: ftp\n`,
-      'scrape-check.yaml:4:13: scrape_configs[0].scheme: expected one of "http", "https", got the string "ftp"',
+      `${JOB}    relabel_configs: [{action: hashmod, target_label: x}]\n`,
+      'scrape-check.yaml:4:23: scrape_configs[0].relabel_configs[0].modulus: relabel configuration for hashmod requires non-zero modulus (as Prometheus 3 refuses it)',
+    ],
+    [
+      `${JOB}    kubernetes_sd_configs: [{role: nodes}]\n`,
+      'scrape-check.yaml:4:36: scrape_configs[0].kubernetes_sd_configs[0].role: unknown Kubernetes SD role "nodes" (as Prometheus 3 refuses it)',
     ],
     [
       `${JOB}    scrape_timeout: 1q\n`,
@@ -87,25 +91,24 @@ test('a configuration with nothing to check is refused', () => {
   );
   assert.match(
     problems('global: {scrape_timeout: 5s}\n')[0]!,
-    /no static_configs targets and no clusters/,
+    /no static_configs targets, no service discovery scrape-check has, and no clusters/,
   );
   assert.match(
-    problems('scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs: [{role: node}]\n')[0]!,
+    problems('scrape_configs:\n  - job_name: k\n    consul_sd_configs: [{server: a:1}]\n')[0]!,
     /has no check in it/,
   );
 });
 
 test('Prometheus keys scrape-check does not act on are warnings that name them', () => {
   const result = parseConfig(
-    `global:\n  evaluation_interval: 1m\nrule_files: [a.yml]\n${JOB}    relabel_configs: []\n    kubernetes_sd_configs: [{role: node}]\n`,
+    `global:\n  evaluation_interval: 1m\nrule_files: [a.yml]\n${JOB}    relabel_configs: []\n    consul_sd_configs: [{server: 'localhost:8500'}]\n`,
     'prometheus.yml',
   );
   assert.ok(result.ok);
   assert.deepEqual(result.warnings, [
     'prometheus.yml:3:1: rule_files: a Prometheus setting that scrape-check does not act on: it does not change whether a scrape works',
     'prometheus.yml:2:3: global.evaluation_interval: a Prometheus setting that scrape-check does not act on: it does not change whether a scrape works',
-    'prometheus.yml:7:5: scrape_configs[0].relabel_configs: a Prometheus setting that scrape-check does not act on: it does not change whether a scrape works',
-    'prometheus.yml:8:5: scrape_configs[0].kubernetes_sd_configs: Prometheus service discovery is not done by scrape-check: only static_configs targets of this job are checked',
+    'prometheus.yml:8:5: scrape_configs[0].consul_sd_configs: scrape-check has no consul discovery: the targets it would find are not checked (the job is listed as skipped)',
   ]);
 });
 
@@ -133,7 +136,7 @@ test('JSON configs get line and column too', () => {
   if (result.ok) assert.fail('expected the config to be refused');
   assert.equal(
     result.message,
-    'c.json:2:92: scrape_configs[0].scheme: expected one of "http", "https", got number 1',
+    'c.json:2:92: scrape_configs[0].scheme: expected string, got number 1',
   );
 });
 

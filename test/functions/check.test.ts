@@ -35,7 +35,7 @@ after(async () => {
 
 test('check: returns the run --json document', async () => {
   const { value, stdout, stderr } = await captureOutput(() => handler(CHECK_EVENT));
-  assert.deepEqual(Object.keys(value), ['summary', 'results']);
+  assert.deepEqual(Object.keys(value), ['summary', 'results', 'skipped']);
   assert.equal(value.summary.total, 1);
   const etcd = value.results[0]!;
   assert.equal(etcd.job, 'etcd');

@@ -40,7 +40,10 @@ describe('scheduled, inline', () => {
     const { value, stdout, stderr } = await captureOutput(() => handler(SCHEDULED_EVENT));
     const summary = value as { total: number; ok: number; failed: number; durationMs: number };
     // etcd and node pass; locked (403) and the three cluster targets (no kubeconfig) fail.
-    assert.deepEqual({ ...summary, durationMs: 0 }, { total: 6, ok: 2, failed: 4, durationMs: 0 });
+    assert.deepEqual(
+      { ...summary, durationMs: 0 },
+      { total: 6, ok: 2, failed: 4, skipped: 0, durationMs: 0 },
+    );
 
     const lines = jsonLines(stdout);
     const emf = lines.filter((l) => '_aws' in l);

@@ -1,0 +1,202 @@
+/**
+ * Plans the checks of Prometheus `scrape_configs`: one ScrapeRequest per active target after
+ * discovery and relabeling, with the settings Prometheus would scrape it with, and a verdict of its
+ * own for everything that leaves Prometheus without a target: a failed discovery
+ * (`discovery_failed`), a job that ends with none (`no_targets`, saying which rules dropped what),
+ * a target Prometheus cannot create (`config_invalid`).
+ */
+import type { Config, ScrapeConfig } from '#lib/config/index.ts';
+import { httpSettings } from '#lib/config/schema-http.ts';
+import { parseDuration } from '#lib/config/units.ts';
+import type { PromVersion } from '#lib/discovery/types.ts';
+import type { SkippedJob } from '#lib/result/types.ts';
+import { DEFAULT_SCRAPE_PROTOCOLS } from '#lib/scrape/protocol.ts';
+import type { ScrapeRequest } from '#lib/scrape/types.ts';
+import type { StandIn } from '#lib/standin/index.ts';
+import type { PlannedFailure } from './clusters.ts';
+import { explainNoTargets, sourceFailureDiagnosis } from './job-verdicts.ts';
+import { compiledRules, jobTargets, type ActiveTarget, type JobTargets } from './job-targets.ts';
+import { podAuth, podTls } from './pod-settings.ts';
+
+export interface JobsPlan {
+  requests: ScrapeRequest[];
+  failures: PlannedFailure[];
+  skipped: SkippedJob[];
+  /** Each job's targets, as `scrape-check targets` shows them. */
+  targets: JobTargets[];
+}
+
+function staticWarnings(job: ScrapeConfig, scheme: string, hasAuth: boolean): string[] {
+  const warnings: string[] = [];
+  if (scheme === 'http' && job.tls_config) {
+    warnings.push('tls_config is set but scheme is http: the TLS settings are not used');
+  }
+  if (hasAuth && scheme === 'http') {
+    warnings.push(
+      'credentials are sent over plain HTTP (scheme: http): anyone on the path can read them',
+    );
+  }
+  return warnings;
+}
+
+function request(
+  config: Config,
+  targets: JobTargets,
+  target: ActiveTarget,
+  version: PromVersion,
+  standIn: StandIn | null,
+): ScrapeRequest | PlannedFailure {
+  const job = targets.job;
+  const g = config.global;
+  const url = target.url;
+  const instance = target.labels.instance ?? target.internal.__address__ ?? '';
+  const scheme = target.internal.__scheme__ ?? job.scheme;
+  if ((scheme !== 'http' && scheme !== 'https') || url.url === null) {
+    return {
+      job: job.job_name,
+      cluster: targets.cluster,
+      instance,
+      url: url.href,
+      reason: 'config_invalid',
+      diagnosis:
+        url.url === null
+          ? `Get "${url.href}": not a URL a client can request (check __address__ and __metrics_path__ after relabeling)`
+          : `Get "${url.href}": unsupported protocol scheme "${scheme}" (Prometheus scrapes only http and https: check scheme and the rules that set __scheme__)`,
+      token: null,
+    };
+  }
+  const auth = podAuth(job, standIn);
+  const http = httpSettings(job);
+  return {
+    job: job.job_name,
+    cluster: targets.cluster,
+    instance,
+    url: url.url,
+    targetLabels: target.labels,
+    labels: target.labels,
+    tls: podTls(job.tls_config, standIn),
+    auth: auth.settings,
+    // Prometheus scrapes with the timeout the target's labels carry after relabeling.
+    timeoutMs:
+      parseDuration(target.internal.__scrape_timeout__ ?? '') ?? jobTimeoutFallback(job, config),
+    limits: {
+      bodySizeLimit: job.body_size_limit ?? g.body_size_limit,
+      sampleLimit: job.sample_limit ?? g.sample_limit,
+      labelLimit: job.label_limit ?? g.label_limit,
+      labelNameLengthLimit: job.label_name_length_limit ?? g.label_name_length_limit,
+      labelValueLengthLimit: job.label_value_length_limit ?? g.label_value_length_limit,
+    },
+    scrapeProtocols: job.scrape_protocols ?? g.scrape_protocols ?? DEFAULT_SCRAPE_PROTOCOLS,
+    fallbackScrapeProtocol: job.fallback_scrape_protocol ?? null,
+    followRedirects: job.follow_redirects,
+    enableCompression: job.enable_compression,
+    oauth2: http.oauth2,
+    proxy: http.proxy,
+    httpHeaders: http.httpHeaders,
+    enableHttp2: http.enableHttp2,
+    sampleRules: {
+      honorLabels: job.honor_labels,
+      metricRelabel: compiledRules(job.metric_relabel_configs, version, 'metric'),
+      version,
+    },
+    token: auth.token,
+    warnings: [
+      ...staticWarnings(job, scheme, auth.settings !== null),
+      ...targets.warnings,
+      ...(target.folded > 0
+        ? [
+            `${instance} is listed more than once with the same labels in job ${job.job_name}: Prometheus scrapes it once, and so does scrape-check`,
+          ]
+        : []),
+    ],
+  };
+}
+
+function jobTimeoutFallback(job: ScrapeConfig, config: Config): number {
+  return (
+    job.scrape_timeout ??
+    Math.min(config.global.scrape_timeout, job.scrape_interval ?? config.global.scrape_interval)
+  );
+}
+
+/** Turns one job's targets into requests and job-level verdicts. */
+async function planOne(
+  config: Config,
+  targets: JobTargets,
+  version: PromVersion,
+  standIn: StandIn | null,
+  out: JobsPlan,
+): Promise<void> {
+  const job = targets.job;
+  const timeout = jobTimeoutFallback(job, config);
+  const jobLevel = (reason: PlannedFailure['reason'], diagnosis: string): PlannedFailure => ({
+    job: job.job_name,
+    cluster: targets.cluster,
+    instance: null,
+    url: null,
+    reason,
+    diagnosis,
+    token: null,
+  });
+  for (const failed of targets.sourceFailures) {
+    const conn = targets.refusedBy.get(failed);
+    out.failures.push(
+      jobLevel(
+        'discovery_failed',
+        await sourceFailureDiagnosis(failed, conn ?? null, standIn, timeout),
+      ),
+    );
+  }
+  for (const failed of targets.failed) {
+    out.failures.push({
+      ...jobLevel(
+        'config_invalid',
+        `Prometheus cannot create this target ("Creating target failed": ${failed.error}); it is neither scraped nor listed as dropped`,
+      ),
+      instance: failed.discovered.__address__ ?? null,
+    });
+  }
+  for (const target of targets.active) {
+    const planned = request(config, targets, target, version, standIn);
+    if ('reason' in planned) out.failures.push(planned);
+    else out.requests.push(planned);
+  }
+  const hasSources =
+    targets.job.static_configs.length +
+      targets.job.kubernetes_sd_configs.length +
+      targets.job.file_sd_configs.length +
+      targets.job.http_sd_configs.length >
+    0;
+  if (
+    targets.active.length === 0 &&
+    targets.sourceFailures.length === 0 &&
+    targets.failed.length === 0 &&
+    hasSources
+  ) {
+    out.failures.push(jobLevel('no_targets', explainNoTargets(targets)));
+  }
+}
+
+/**
+ * Plans the given jobs, as the Prometheus pod `standIn` would run them (null: as this process).
+ * Never throws for anything a discovery, a file or a target does.
+ */
+export async function planJobs(
+  config: Config,
+  jobs: readonly ScrapeConfig[],
+  options: { version: PromVersion; standIn: StandIn | null },
+): Promise<JobsPlan> {
+  const out: JobsPlan = { requests: [], failures: [], skipped: [], targets: [] };
+  const all = await Promise.all(jobs.map((job) => jobTargets(config, job, options)));
+  for (const targets of all) {
+    out.targets.push(targets);
+    for (const key of targets.lacking) {
+      out.skipped.push({
+        job: targets.job.job_name,
+        why: `${key}: a discovery scrape-check does not have${targets.cluster === null ? '' : ` (as the Prometheus in ${targets.cluster})`}`,
+      });
+    }
+    await planOne(config, targets, options.version, options.standIn, out);
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+/**
+ * The runner's seam to `scrape_configs`: plans them as this process (a prometheus.yml read from a
+ * laptop), or once per `clusters[]` entry that stands in for a Prometheus pod, as that pod would run
+ * them. A stand-in that cannot be had (credentials, TokenRequest) is a verdict for each job.
+ */
+import type { Config, ScrapeConfig } from '#lib/config/index.ts';
+import type { PromVersion } from '#lib/discovery/types.ts';
+import { planJobs, type JobsPlan } from './jobs.ts';
+
+export type { JobsPlan } from './jobs.ts';
+
+export async function planScrapeJobs(
+  config: Config,
+  jobs: readonly ScrapeConfig[],
+  options: { version: PromVersion; now?: () => number },
+): Promise<JobsPlan> {
+  const empty: JobsPlan = { requests: [], failures: [], skipped: [], targets: [] };
+  if (jobs.length === 0) return empty;
+  const pods = config.clusters.filter((c) => c.prometheus?.service_account !== undefined);
+  if (pods.length === 0) return planJobs(config, jobs, { version: options.version, standIn: null });
+  const { standIn } = await import('#lib/standin/index.ts');
+  const plans = await Promise.all(
+    pods.map(async (cluster) => {
+      const pod = await standIn(cluster, { now: options.now ?? Date.now });
+      if (pod.ok) return planJobs(config, jobs, { version: options.version, standIn: pod.value });
+      const failed: JobsPlan = { ...empty, failures: [], skipped: [], targets: [] };
+      for (const job of jobs) {
+        failed.failures.push({
+          job: job.job_name,
+          cluster: cluster.name,
+          instance: null,
+          url: null,
+          reason: pod.reason,
+          diagnosis: `cannot stand in for the Prometheus pod (ServiceAccount ${cluster.prometheus?.service_account ?? ''}) in ${cluster.name}: ${pod.diagnosis}`,
+          token: null,
+        });
+      }
+      return failed;
+    }),
+  );
+  return {
+    requests: plans.flatMap((p) => p.requests),
+    failures: plans.flatMap((p) => p.failures),
+    skipped: plans.flatMap((p) => p.skipped),
+    targets: plans.flatMap((p) => p.targets),
+  };
+}
