@@ -17,9 +17,13 @@ export async function readSetting(file: string, setting: string): Promise<string
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
+    // A path inside the Prometheus pod, read from outside it: say how to stand in for the pod.
+    const pod = file.startsWith('/var/run/secrets/kubernetes.io/')
+      ? ' (a path inside the Prometheus pod: set clusters[].prometheus.service_account to stand in for it)'
+      : '';
     return failure(
       'config_invalid',
-      `${setting} ${file} ${why((error as NodeJS.ErrnoException).code)}`,
+      `${setting} ${file} ${why((error as NodeJS.ErrnoException).code)}${pod}`,
     );
   }
 }
