@@ -105,7 +105,8 @@ export async function jobTargets(
   for (const group of discovery.groups) {
     for (const target of targetsFromGroup(group, defaults, apply, options.version)) {
       if (target.kind === 'active') {
-        const key = JSON.stringify(Object.entries(target.internal).sort());
+        // Internal labels come sorted: their JSON is a canonical key (the URL follows from them).
+        const key = JSON.stringify(target.internal);
         const first = seen.get(key);
         if (first) {
           first.folded++;

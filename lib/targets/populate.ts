@@ -98,39 +98,58 @@ const GO_BOOLS = new Set([
   'False',
 ]);
 
+// Targets of one discovery share their label names: sort each name list once (Go byte order).
+const SORTED_SHAPES = new Map<string, string[]>();
+const MAX_SHAPES = 4096;
+
+function sortedNames(names: string[]): string[] {
+  const key = names.join('\u0000');
+  let sorted = SORTED_SHAPES.get(key);
+  if (sorted === undefined) {
+    sorted = names.slice().sort(compareGo);
+    if (SORTED_SHAPES.size < MAX_SHAPES) SORTED_SHAPES.set(key, sorted);
+  }
+  return sorted;
+}
+
 /** A label set sorted by name in Go's byte order, empty values left out. */
 export function sortedLabels(labels: Iterable<[string, string]>): LabelSet {
+  const values = new Map<string, string>();
+  for (const [name, value] of labels) if (value !== '') values.set(name, value);
   const out: LabelSet = {};
-  for (const [name, value] of [...labels].sort(([a], [b]) => compareGo(a, b))) {
-    if (value !== '') setLabel(out, name, value);
-  }
+  for (const name of sortedNames([...values.keys()])) setLabel(out, name, values.get(name)!);
   return out;
 }
 
-function discover(input: LabelSet, d: ScrapeDefaults, version: PromVersion): Map<string, string> {
+/** The discovered labels: the target's, then the job's defaults where absent or empty. */
+function discover(input: LabelSet, d: ScrapeDefaults, version: PromVersion): LabelSet {
   const lb = new Map<string, string>();
   // labels.Builder.Set with "" deletes, so an empty value never makes it in.
-  const set = (name: string, value: string): void => {
-    if (value === '') lb.delete(name);
-    else lb.set(name, value);
-  };
-  for (const [name, value] of Object.entries(input)) set(name, value);
-  const defaults: [string, string][] = [
-    ['job', d.jobName],
-    ['__scrape_interval__', formatGoDuration(d.scrapeInterval)],
-    ['__scrape_timeout__', formatGoDuration(d.scrapeTimeout)],
-    ['__metrics_path__', d.metricsPath],
-    ['__scheme__', d.scheme],
-  ];
+  for (const name in input) {
+    const value = input[name]!;
+    if (value !== '') lb.set(name, value);
+  }
+  if (!lb.has('job')) lb.set('job', d.jobName);
+  if (!lb.has('__scrape_interval__'))
+    lb.set('__scrape_interval__', formatGoDuration(d.scrapeInterval));
+  if (!lb.has('__scrape_timeout__'))
+    lb.set('__scrape_timeout__', formatGoDuration(d.scrapeTimeout));
+  if (!lb.has('__metrics_path__') && d.metricsPath !== '')
+    lb.set('__metrics_path__', d.metricsPath);
+  if (!lb.has('__scheme__') && d.scheme !== '') lb.set('__scheme__', d.scheme);
   if (version === '3') {
-    for (const [label, key] of HISTOGRAM_FLAGS) defaults.push([label, String(d[key] ?? false)]);
+    for (const [label, key] of HISTOGRAM_FLAGS)
+      if (!lb.has(label)) lb.set(label, String(d[key] ?? false));
   }
-  for (const [name, value] of defaults) if (!lb.has(name)) set(name, value);
-  for (const [name, values] of Object.entries(d.params)) {
+  for (const name in d.params) {
+    const values = d.params[name]!;
     const label = `__param_${name}`;
-    if (values.length > 0 && (version === '2' || !lb.has(label))) set(label, values[0]!);
+    if (values.length === 0 || (version === '3' && lb.has(label))) continue;
+    // 2.x sets the first value over what discovery gave; Set("") deletes.
+    if (values[0] === '') lb.delete(label);
+    else lb.set(label, values[0]!);
   }
-  return lb;
+  return sortedLabels(lb);
 }
 
 /**
@@ -144,16 +163,19 @@ export function populateLabels(
   version: PromVersion,
   options: PopulateOptions = {},
 ): PopulateResult {
-  const discovered = sortedLabels(discover(input, defaults, version));
-  const relabeled = relabel({ ...discovered });
+  const discovered = discover(input, defaults, version);
+  // The relabel engine never changes its input and returns a fresh set, sorted, without empties.
+  const relabeled = relabel(discovered);
   if (relabeled.labels === null)
     return { kind: 'dropped', discovered, droppedBy: relabeled.droppedBy };
-  const lb = new Map(Object.entries(sortedLabels(Object.entries(relabeled.labels))));
+  const lb = relabeled.labels;
   const failed = (error: string): PopulateResult => ({ kind: 'failed', discovered, error });
-  const get = (name: string): string => lb.get(name) ?? '';
+  const get = (name: string): string => (Object.hasOwn(lb, name) ? lb[name]! : '');
 
   let addr = get('__address__');
   if (addr === '') return failed('no address');
+  // What __address__ becomes in the labels (2.x's no-default-scrape-port strips only the label).
+  let addressLabel = addr;
   if (version === '2') {
     const scheme = get('__scheme__');
     const split = splitHostPort(addr);
@@ -163,7 +185,7 @@ export function populateLabels(
       if (scheme === 'http' || scheme === '') addr += ':80';
       else if (scheme === 'https') addr += ':443';
       else return failed(`invalid scheme: ${goQuote(defaults.scheme)}`);
-      lb.set('__address__', addr);
+      addressLabel = addr;
     }
     if (options.noDefaultScrapePort && split.ok) {
       // Only the label loses the port: `instance` below still gets it (as in v2.42.0).
@@ -171,7 +193,7 @@ export function populateLabels(
         (split.port === '80' && scheme === 'http') ||
         (split.port === '443' && scheme === 'https')
       ) {
-        lb.set('__address__', split.host);
+        addressLabel = split.host;
       }
     }
   }
@@ -202,17 +224,41 @@ export function populateLabels(
     }
   }
 
-  for (const name of [...lb.keys()]) if (name.startsWith('__meta_')) lb.delete(name);
-  if (get('instance') === '') lb.set('instance', addr);
-
-  const internal = sortedLabels(lb);
-  for (const [name, value] of Object.entries(internal)) {
+  // Internal labels: sorted already; __meta_* go, `instance` defaults to the address (placed in
+  // order), and every value must be valid UTF-8.
+  const needsInstance = get('instance') === '';
+  const internal: LabelSet = {};
+  const labels: LabelSet = {};
+  const put = (name: string, value: string): PopulateResult | null => {
     if (!isValidUtf8(value))
       return failed(`invalid label value for ${goQuote(name)}: ${goQuote(value)}`);
-  }
-  const labels: LabelSet = {};
-  for (const [name, value] of Object.entries(internal))
+    setLabel(internal, name, value);
     if (!name.startsWith('__')) setLabel(labels, name, value);
+    return null;
+  };
+  let instanceDone = !needsInstance;
+  // The relabel engine returns its labels sorted; a hand-written relabel function may not.
+  let names = Object.keys(lb);
+  for (let i = 1; i < names.length; i++) {
+    if (compareGo(names[i - 1]!, names[i]!) > 0) {
+      names = sortedNames(names);
+      break;
+    }
+  }
+  for (const name of names) {
+    if (!instanceDone && compareGo(name, 'instance') > 0) {
+      instanceDone = true;
+      const bad = put('instance', addr);
+      if (bad) return bad;
+    }
+    if (name.startsWith('__meta_')) continue;
+    const bad = put(name, name === '__address__' ? addressLabel : lb[name]!);
+    if (bad) return bad;
+  }
+  if (!instanceDone) {
+    const bad = put('instance', addr);
+    if (bad) return bad;
+  }
   return { kind: 'active', labels, internal, discovered };
 }
 

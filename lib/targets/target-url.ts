@@ -32,9 +32,17 @@ const UNRESERVED = /^[A-Za-z0-9\-_.~]$/;
 const KEEP_PATH = new Set('$&+,/:;=@'.split(''));
 const KEEP_HOST = new Set('!$&\'()*+,;=:[]<>"'.split(''));
 
+const UTF8 = new TextEncoder();
+// Nothing to escape: the common host, path and query value (a per-target hot path).
+const SAFE = /^[A-Za-z0-9\-_.~]*$/;
+const SAFE_PATH = /^[A-Za-z0-9\-_.~$&+,/:;=@]*$/;
+const SAFE_HOST = /^[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"]*$/;
+
 function escape(s: string, keep: ReadonlySet<string> | null, spaceAsPlus: boolean): string {
+  const safe = keep === KEEP_PATH ? SAFE_PATH : keep === KEEP_HOST ? SAFE_HOST : SAFE;
+  if (safe.test(s)) return s;
   let out = '';
-  for (const byte of new TextEncoder().encode(s)) {
+  for (const byte of UTF8.encode(s)) {
     const c = String.fromCharCode(byte);
     if (byte < 0x80 && (UNRESERVED.test(c) || keep?.has(c))) out += c;
     else if (c === ' ' && spaceAsPlus) out += '+';
