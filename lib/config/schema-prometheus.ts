@@ -110,19 +110,40 @@ export const scrapeConfig = z
     }),
   );
 
-/** `global`: the defaults every job inherits, Prometheus's own. */
+/**
+ * `global`: the defaults every job inherits, Prometheus's own (config/config.go
+ * GlobalConfig.UnmarshalYAML): a missing or `0s` interval is 1m; a missing or `0s` timeout is 10s
+ * capped at the interval.
+ */
+const globalFields = z.strictObject({
+  scrape_interval: z.optional(duration),
+  scrape_timeout: z.optional(duration),
+  body_size_limit: z._default(size, 0),
+  sample_limit: z._default(limit, 0),
+  label_limit: z._default(limit, 0),
+  label_name_length_limit: z._default(limit, 0),
+  label_value_length_limit: z._default(limit, 0),
+  scrape_protocols: z.optional(z.array(scrapeProtocol).check(z.minLength(1))),
+  ...ignoredKeys(IGNORED_GLOBAL),
+});
+
 export const globalConfig = z._default(
-  z.strictObject({
-    scrape_interval: z._default(duration, 60_000),
-    scrape_timeout: z._default(duration, 10_000),
-    body_size_limit: z._default(size, 0),
-    sample_limit: z._default(limit, 0),
-    label_limit: z._default(limit, 0),
-    label_name_length_limit: z._default(limit, 0),
-    label_value_length_limit: z._default(limit, 0),
-    scrape_protocols: z.optional(z.array(scrapeProtocol).check(z.minLength(1))),
-    ...ignoredKeys(IGNORED_GLOBAL),
-  }),
+  z.pipe(
+    globalFields,
+    z.transform((g, ctx) => {
+      const interval = g.scrape_interval || 60_000;
+      if (g.scrape_timeout && g.scrape_timeout > interval) {
+        ctx.issues.push({
+          code: 'custom',
+          path: ['scrape_timeout'],
+          message: 'global scrape timeout greater than scrape interval',
+          input: g.scrape_timeout,
+        });
+      }
+      const timeout = g.scrape_timeout || Math.min(10_000, interval);
+      return { ...g, scrape_interval: interval, scrape_timeout: timeout };
+    }),
+  ),
   {
     scrape_interval: 60_000,
     scrape_timeout: 10_000,

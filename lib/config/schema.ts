@@ -92,9 +92,10 @@ export const configSchema = z
             message: `found multiple scrape configs with job name "${job.job_name}" (first at scrape_configs[${first}])`,
           });
         } else seen.set(job.job_name, i);
-        const interval = job.scrape_interval ?? config.global.scrape_interval;
-        const timeout = job.scrape_timeout ?? Math.min(config.global.scrape_timeout, interval);
-        if (timeout > interval) {
+        // config/config.go: an unset or 0s interval is the global one; only a job's own timeout
+        // can exceed it (an inherited one is capped).
+        const interval = job.scrape_interval || config.global.scrape_interval;
+        if (job.scrape_timeout && job.scrape_timeout > interval) {
           ctx.addIssue({
             code: 'custom',
             path: ['scrape_configs', i, 'scrape_timeout'],

@@ -46,9 +46,16 @@ export function authSettings(
   return null;
 }
 
-/** Prometheus's per-job timeout: the job's, else the global one capped at the job's interval. */
-export function jobTimeoutMs(job: ScrapeConfig, config: Config): number {
-  if (job.scrape_timeout !== undefined) return job.scrape_timeout;
-  const interval = job.scrape_interval ?? config.global.scrape_interval;
-  return Math.min(config.global.scrape_timeout, interval);
+/**
+ * A job's scrape interval and timeout as Prometheus resolves them (config/config.go
+ * ScrapeConfig.Validate): a missing or `0s` interval is the global one; a missing or `0s` timeout
+ * is the global one capped at the interval. (A timeout over the interval is refused at load.)
+ */
+export function jobTiming(
+  job: ScrapeConfig,
+  config: Config,
+): { intervalMs: number; timeoutMs: number } {
+  const intervalMs = job.scrape_interval || config.global.scrape_interval;
+  const timeoutMs = job.scrape_timeout || Math.min(config.global.scrape_timeout, intervalMs);
+  return { intervalMs, timeoutMs };
 }

@@ -11,7 +11,7 @@ import type { StandIn } from '#lib/standin/index.ts';
 import { discoverJob, type SourceFailure } from './job-discovery.ts';
 import { targetsFromGroup } from './populate.ts';
 import type { TargetUrl } from './target-url.ts';
-import { jobTimeoutMs } from './job-settings.ts';
+import { jobTiming } from './job-settings.ts';
 
 export interface ActiveTarget {
   /** Public labels (no `__` label), sorted. */
@@ -94,8 +94,8 @@ export async function jobTargets(
     jobName: job.job_name,
     scheme: job.scheme,
     metricsPath: job.metrics_path,
-    scrapeInterval: job.scrape_interval ?? config.global.scrape_interval,
-    scrapeTimeout: jobTimeoutMs(job, config),
+    scrapeInterval: jobTiming(job, config).intervalMs,
+    scrapeTimeout: jobTiming(job, config).timeoutMs,
     params: job.params,
   };
   const apply = (labels: LabelSet): ReturnType<typeof relabel> =>

@@ -14,6 +14,7 @@ import { DEFAULT_SCRAPE_PROTOCOLS } from '#lib/scrape/protocol.ts';
 import type { ScrapeRequest } from '#lib/scrape/types.ts';
 import type { StandIn } from '#lib/standin/index.ts';
 import type { PlannedFailure } from './clusters.ts';
+import { jobTiming } from './job-settings.ts';
 import { explainNoTargets, sourceFailureDiagnosis } from './job-verdicts.ts';
 import { compiledRules, jobTargets, type ActiveTarget, type JobTargets } from './job-targets.ts';
 import { podAuth, podTls } from './pod-settings.ts';
@@ -50,7 +51,8 @@ function request(
   const g = config.global;
   const url = target.url;
   const instance = target.labels.instance ?? target.internal.__address__ ?? '';
-  const scheme = target.internal.__scheme__ ?? job.scheme;
+  // Go parses the URL Prometheus prints, and url.Parse lowercases the scheme (HTTPS works).
+  const scheme = (target.internal.__scheme__ ?? job.scheme).toLowerCase();
   if ((scheme !== 'http' && scheme !== 'https') || url.url === null) {
     return {
       job: job.job_name,
@@ -78,7 +80,7 @@ function request(
     auth: auth.settings,
     // Prometheus scrapes with the timeout the target's labels carry after relabeling.
     timeoutMs:
-      parseDuration(target.internal.__scrape_timeout__ ?? '') ?? jobTimeoutFallback(job, config),
+      parseDuration(target.internal.__scrape_timeout__ ?? '') ?? jobTiming(job, config).timeoutMs,
     limits: {
       bodySizeLimit: job.body_size_limit ?? g.body_size_limit,
       sampleLimit: job.sample_limit ?? g.sample_limit,
@@ -112,13 +114,6 @@ function request(
   };
 }
 
-function jobTimeoutFallback(job: ScrapeConfig, config: Config): number {
-  return (
-    job.scrape_timeout ??
-    Math.min(config.global.scrape_timeout, job.scrape_interval ?? config.global.scrape_interval)
-  );
-}
-
 /** Turns one job's targets into requests and job-level verdicts. */
 async function planOne(
   config: Config,
@@ -128,7 +123,7 @@ async function planOne(
   out: JobsPlan,
 ): Promise<void> {
   const job = targets.job;
-  const timeout = jobTimeoutFallback(job, config);
+  const timeout = jobTiming(job, config).timeoutMs;
   const jobLevel = (reason: PlannedFailure['reason'], diagnosis: string): PlannedFailure => ({
     job: job.job_name,
     cluster: targets.cluster,
