@@ -66,3 +66,53 @@ export function findAngleGroup(source: string): number {
   }
   return -1;
 }
+
+const DUPLICATE_SUFFIX = '__scrape_check_dup';
+
+/**
+ * Go's regexp accepts a group name used twice (`(?P<n>a)|(?P<n>b)`, Prometheus loads it) and `$n`
+ * then takes the first group of that name that matched (regexp.go `expand`); RE2 proper, and so
+ * re2js, refuses the repeat. So each repeat is renamed before compiling (`n__scrape_check_dup1`),
+ * and `renamed` maps every name used back to the one written.
+ */
+export function dedupeGroupNames(source: string): { source: string; renamed: Map<string, string> } {
+  const renamed = new Map<string, string>();
+  const seen = new Map<string, number>();
+  let out = '';
+  let i = 0;
+  while (i < source.length) {
+    const ch = source[i];
+    if (ch === '\\') {
+      if (source[i + 1] === 'Q') {
+        const end = source.indexOf('\\E', i + 2);
+        const stop = end < 0 ? source.length : end + 2;
+        out += source.slice(i, stop);
+        i = stop;
+        continue;
+      }
+      out += source.slice(i, i + 2);
+      i += 2;
+      continue;
+    }
+    if (ch === '[') {
+      const end = skipClass(source, i + 1);
+      out += source.slice(i, end);
+      i = end;
+      continue;
+    }
+    const open = /^\(\?P?<(\w+)>/.exec(source.slice(i, i + 200));
+    if (open !== null) {
+      const name = open[1]!;
+      const count = seen.get(name) ?? 0;
+      seen.set(name, count + 1);
+      const used = count === 0 ? name : `${name}${DUPLICATE_SUFFIX}${count}`;
+      if (count > 0) renamed.set(used, name);
+      out += open[0].replace(`<${name}>`, `<${used}>`);
+      i += open[0].length;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  return { source: renamed.size === 0 ? source : out, renamed };
+}

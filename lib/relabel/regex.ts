@@ -10,7 +10,7 @@ import { RE2JS, RE2JSSyntaxException } from 're2js';
 import type { PromVersion } from '#lib/discovery/types.ts';
 import { expandTemplate, type Submatches } from './expand.ts';
 import { planFastPath, runFastPlan, testFastPlan, type FastPlan } from './regex-fast.ts';
-import { ANGLE_STAND_IN, findAngleGroup } from './regex-syntax.ts';
+import { ANGLE_STAND_IN, dedupeGroupNames, findAngleGroup } from './regex-syntax.ts';
 
 /** How a regex is evaluated: a fast plan (see `regex-fast.ts`) or re2js. */
 export type RegexStrategy = 'literals' | 'affix' | 're2';
@@ -35,11 +35,19 @@ export class RelabelRegex {
   readonly #re: RE2JS;
   readonly #plan: FastPlan | null;
   readonly #names: ReadonlyMap<string, number>;
+  /** For a name written more than once: every group index it names, in order. */
+  readonly #repeated: ReadonlyMap<string, readonly number[]>;
   readonly #matchMemo = new Map<string, boolean>();
   readonly #submatchMemo = new Map<string, Submatches | null>();
 
   /** Use `compileRegex`, which validates and caches. */
-  constructor(source: string, version: PromVersion, re: RE2JS, useFastPath: boolean) {
+  constructor(
+    source: string,
+    version: PromVersion,
+    re: RE2JS,
+    useFastPath: boolean,
+    renamed: ReadonlyMap<string, string> = new Map(),
+  ) {
     this.source = source;
     this.version = version;
     this.#re = re;
@@ -47,11 +55,18 @@ export class RelabelRegex {
     this.strategy = this.#plan?.kind ?? 're2';
     const names = new Map<string, number>();
     const groupNames = Array.from({ length: re.groupCount() + 1 }, () => '');
-    for (const [name, index] of Object.entries(re.namedGroups())) {
-      names.set(name, index);
+    const repeated = new Map<string, number[]>();
+    for (const [used, index] of Object.entries(re.namedGroups()).sort((a, b) => a[1] - b[1])) {
+      const name = renamed.get(used) ?? used;
+      if (!names.has(name)) names.set(name, index);
       groupNames[index] = name;
+      const all = repeated.get(name);
+      if (all) all.push(index);
+      else repeated.set(name, [index]);
     }
+    for (const [name, all] of repeated) if (all.length < 2) repeated.delete(name);
     this.#names = names;
+    this.#repeated = repeated;
     this.groupNames = groupNames;
   }
 
@@ -85,7 +100,14 @@ export class RelabelRegex {
 
   /** Expands a template against groups from `findSubmatch` (Go's `ExpandString`, see expand.ts). */
   expand(template: string, groups: Submatches): string {
-    return expandTemplate(template, groups, this.#names);
+    if (this.#repeated.size === 0) return expandTemplate(template, groups, this.#names);
+    // A repeated name takes the first of its groups that matched (Go's regexp.go `expand`).
+    const names = new Map(this.#names);
+    for (const [name, all] of this.#repeated) {
+      const matched = all.find((i) => groups[i] !== undefined);
+      if (matched !== undefined) names.set(name, matched);
+    }
+    return expandTemplate(template, groups, names);
   }
 
   /**
@@ -140,16 +162,22 @@ export function compileRegexUncached(
 ): RegexResult {
   const wrapped = anchor(source, version);
   let compiled = wrapped;
-  if (version === '2') {
-    const at = findAngleGroup(source);
-    if (at >= 0) {
-      const lt = wrapped.length - source.length - 2 + at + 2;
-      compiled = wrapped.slice(0, lt) + ANGLE_STAND_IN + wrapped.slice(lt + 1);
-    }
+  let renamed: ReadonlyMap<string, string> = new Map();
+  const at = version === '2' ? findAngleGroup(source) : -1;
+  if (at >= 0) {
+    const lt = wrapped.length - source.length - 2 + at + 2;
+    compiled = wrapped.slice(0, lt) + ANGLE_STAND_IN + wrapped.slice(lt + 1);
+  } else {
+    const deduped = dedupeGroupNames(source);
+    compiled = anchor(deduped.source, version);
+    renamed = deduped.renamed;
   }
   try {
     const re = RE2JS.compile(compiled);
-    return { ok: true, regex: new RelabelRegex(source, version, re, options.fastPath ?? true) };
+    return {
+      ok: true,
+      regex: new RelabelRegex(source, version, re, options.fastPath ?? true, renamed),
+    };
   } catch (error) {
     return { ok: false, message: goMessage(error, wrapped, version) };
   }

@@ -114,7 +114,6 @@ describe("Go's error messages", () => {
     ['[[:foo:]]', 'invalid character class range: `[:foo:]`'],
     ['\\p{Foo}', 'invalid character class range: `\\p{Foo}`'],
     ['(?P<>a)', 'invalid named capture: `(?P<>`'],
-    ['(?P<n>a)(?P<n>b)', 'duplicate capture group name: `n`'],
     ['(?P=n)', 'invalid or unsupported Perl syntax: `(?P`'],
     ['(?#c)', 'invalid or unsupported Perl syntax: `(?#`'],
   ];
@@ -124,6 +123,15 @@ describe("Go's error messages", () => {
       assert.equal(errorOf(pattern, '3'), `error parsing regexp: ${message}`);
     });
   }
+
+  test('a repeated group name loads, as Go loads it, and $n takes the first group that matched', () => {
+    for (const version of ['2', '3'] as const) {
+      const r = re('(?P<n>a):80|(?P<n>b):80', version);
+      assert.deepEqual(r.groupNames, ['', 'n', 'n']);
+      assert.equal(r.replaceAll('a:80', '$n'), 'a');
+      assert.equal(r.replaceAll('b:80', '${n}'), 'b');
+    }
+  });
 
   test('messages that name the whole anchored expression show each version’s anchoring', () => {
     assert.equal(errorOf('a)', '2'), 'error parsing regexp: unexpected ): `^(?:a))$`');
