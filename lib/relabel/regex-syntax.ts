@@ -111,7 +111,7 @@ export function dedupeGroupNames(source: string): { source: string; renamed: Map
       i += open[0].length;
       continue;
     }
-    out += ch;
+    out += ch!;
     i++;
   }
   return { source: renamed.size === 0 ? source : out, renamed };
