@@ -5,6 +5,7 @@
  */
 import { createGunzip, type Gunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { Http1Body } from './http1/index.ts';
 
 export class BodyTooLargeError extends Error {
   readonly limit: number;
@@ -25,11 +26,19 @@ export class CorruptGzipError extends Error {
 }
 
 /**
- * Streams `body` into `onChunk` until it ends or `onChunk` returns false (the parser has found the
- * body invalid: reading on would only cost time, as with a billion-character line); returns the
- * decoded byte count. Throws BodyTooLargeError when the decoded body reaches `limit` (Prometheus
- * fails at `n >= limit`, scrape/scrape.go readResponse), CorruptGzipError for a bad gzip stream,
- * and the transport's error otherwise.
+ * How much more of a body is read, unparsed, once the parser has found it invalid. Prometheus reads
+ * the whole body before it parses, so a body cut short, corrupt gzip or `body_size_limit` is its
+ * verdict even where the text went wrong first: reading on finds those in any body of ordinary
+ * size. Past this, a body already known invalid is not worth the time (a billion-character line).
+ */
+const READ_AFTER_INVALID = 1 << 20;
+
+/**
+ * Streams `body` into `onChunk`; returns the decoded byte count. Once `onChunk` returns false (the
+ * parser has found the body invalid), up to READ_AFTER_INVALID more bytes are read unparsed.
+ * Throws BodyTooLargeError when the decoded body reaches `limit` (Prometheus fails at
+ * `n >= limit`, scrape/scrape.go readResponse), CorruptGzipError for a bad gzip stream, and the
+ * transport's error otherwise.
  */
 export async function readBody(
   body: Readable,
@@ -37,39 +46,64 @@ export async function readBody(
   limit: number,
   onChunk: (chunk: Uint8Array) => boolean,
 ): Promise<number> {
+  // Destroyed before anyone listened (an abort): its error is the verdict.
+  if (body.errored) throw body.errored;
   // Iterated directly rather than through stream.pipeline, which builds and aborts an
   // AbortController (and so a DOMException with its stack) for every body: a real cost over a
   // thousand targets, for cleanup that destroy() below already does.
   let source: AsyncIterable<Buffer> = body;
   let gunzip: Gunzip | null = null;
+  let compressed = 0;
   if (gzip) {
     gunzip = createGunzip();
     body.on('error', (error) => gunzip?.destroy(error));
+    body.on('data', (chunk: Buffer) => (compressed += chunk.length));
     source = body.pipe(gunzip);
   }
   let bytes = 0;
-  let stopped = false;
+  /** Where reading stops once the parser has given up (Infinity while it parses). */
+  let stopAt = Infinity;
+  // A transport failure delivered after the bytes before it (http1/exchange.ts Http1Body).
+  const transportFailure = (): Error | null => (body instanceof Http1Body ? body.failure : null);
   try {
     for await (const chunk of source) {
       bytes += chunk.length;
       if (limit > 0 && bytes >= limit) throw new BodyTooLargeError(limit);
-      if (!onChunk(chunk)) {
-        stopped = true;
-        break;
-      }
+      if (stopAt === Infinity && !onChunk(chunk)) stopAt = bytes + READ_AFTER_INVALID;
+      if (bytes >= stopAt) return bytes;
     }
+    const failed = transportFailure();
+    if (failed) throw failed;
+    if (gunzip) trailingBytes(compressed - gunzip.bytesWritten);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (gzip && (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'Z_NEED_DICT')) {
-      throw new CorruptGzipError((error as Error).message);
+      // A gzip stream that only ran out is the transport's failure, when there was one.
+      const failed = code === 'Z_BUF_ERROR' ? transportFailure() : null;
+      throw failed ?? new CorruptGzipError((error as Error).message);
     }
     throw error;
   } finally {
-    // A body left unread (stopped, too large, failed) is torn down now, not when the server ends it.
-    if (!body.readableEnded || stopped) body.destroy();
+    // A body left unread (too large, failed) is torn down now, not when the server ends it.
+    if (!body.readableEnded) body.destroy();
     gunzip?.destroy();
   }
   return bytes;
+}
+
+/**
+ * Bytes after the last gzip member. zlib stops at a zero byte after a member and ignores the rest
+ * (node src/node_zlib.cc, "Trailing zero bytes are okay"); Go's multistream gzip.Reader reads on
+ * for another member header and fails (compress/gzip gunzip.go readHeader): `unexpected EOF` for
+ * fewer than ten bytes, `gzip: invalid header` otherwise. Anything else trailing zlib already fails.
+ */
+function trailingBytes(count: number): void {
+  if (count <= 0) return;
+  throw new CorruptGzipError(
+    count < 10
+      ? `${count} byte${count === 1 ? '' : 's'} after the gzip stream (Go: unexpected EOF)`
+      : `${count} bytes after the gzip stream that are not another gzip member (Go: gzip: invalid header)`,
+  );
 }
 
 /** Reads at most `max` bytes of an error response, for the diagnosis; the rest is discarded. */

@@ -4,14 +4,26 @@
  * scrape/scrape.go verifyLabelLimits sees them: sorted by name, `__name__` counted as a label,
  * lengths in UTF-8 bytes, and only the first violation reported.
  */
+import { goQuote } from '#lib/discovery/go-strings.ts';
 import type { LabelPairs } from './sample-labels.ts';
 import type { ScrapeLimits } from './types.ts';
 
+/** Go's `%.50s`: the first 50 runes (not bytes, not UTF-16 units). */
 function clip(text: string): string {
-  return text.length > 50 ? text.slice(0, 50) : text;
+  if (text.length <= 50) return text;
+  let out = '';
+  let runes = 0;
+  for (const ch of text) {
+    if (runes++ === 50) break;
+    out += ch;
+  }
+  return out;
 }
 
-/** The first label limit `labels` breaks, in Prometheus's words, or null. */
+/**
+ * The first label limit `labels` breaks, in Prometheus's words, or null. `name` is the final
+ * `__name__` (after metric_relabel_configs), which Prometheus's message names.
+ */
 export function labelLimitViolation(
   limits: ScrapeLimits,
   name: string,
@@ -27,7 +39,7 @@ export function labelLimitViolation(
       return `label_name_length_limit exceeded (metric: ${clip(name)}, label name: ${clip(labelName)}, length: ${nameLength}, limit: ${limits.labelNameLengthLimit})`;
     }
     if (limits.labelValueLengthLimit > 0 && valueLength > limits.labelValueLengthLimit) {
-      return `label_value_length_limit exceeded (metric: ${clip(name)}, label name: ${clip(labelName)}, value: ${JSON.stringify(clip(value))}, length: ${valueLength}, limit: ${limits.labelValueLengthLimit})`;
+      return `label_value_length_limit exceeded (metric: ${clip(name)}, label name: ${clip(labelName)}, value: ${goQuote(clip(value))}, length: ${valueLength}, limit: ${limits.labelValueLengthLimit})`;
     }
   }
   return null;

@@ -6,16 +6,16 @@
 import { ExpositionStream, type SampleRef } from '#lib/exposition/index.ts';
 import { roundMs as round } from '#lib/result/build.ts';
 import { jsonValue, type CheckResult, type Sample } from '#lib/result/types.ts';
-import { BodyTooLargeError, CorruptGzipError, readBody, readPrefix } from './body.ts';
+import { BodyTooLargeError, CorruptGzipError, readBody } from './body.ts';
 import type { ConnectionProbe } from './connector.ts';
 import { failure, type ScrapeFailure } from './failure.ts';
 import { hasLabelLimits, labelLimitViolation } from './limits.ts';
-import { sampleMutator } from './sample-labels.ts';
+import { labelsNeedChecks, sampleMutator } from './sample-labels.ts';
 import { decideFormat } from './protocol.ts';
 import type { ScrapeOptions } from './scrape.ts';
 import type { TlsMaterial } from './tls-material.ts';
 import type { ScrapeRequest } from './types.ts';
-import type { Client } from './undici-client.ts';
+import type { ScrapeResponse } from './open-response.ts';
 
 export interface ReadContext {
   samples: Sample[] | null;
@@ -36,16 +36,44 @@ function toSample(s: SampleRef): Sample {
   return sample;
 }
 
+/**
+ * The verdict for a body that could not be read to its end: too large, corrupt gzip; anything
+ * else (the transport's failure) is rethrown for the classifier.
+ */
+function bodyFailure(
+  error: unknown,
+  req: ScrapeRequest,
+  result: CheckResult,
+  headersAt: number,
+): ScrapeFailure {
+  result.phases.bodyMs = round(performance.now() - headersAt);
+  if (error instanceof BodyTooLargeError) {
+    result.bytes = req.limits.bodySizeLimit;
+    result.limits.bodyBytes = req.limits.bodySizeLimit;
+    return failure(
+      'body_too_large',
+      `the body reached body_size_limit (${req.limits.bodySizeLimit} bytes, decompressed) before it ended; Prometheus drops the whole scrape: raise body_size_limit or reduce what the target exposes`,
+    );
+  }
+  if (error instanceof CorruptGzipError) {
+    return failure(
+      'parse_failed',
+      `the body says Content-Encoding: gzip but is not valid gzip (${error.detail})`,
+    );
+  }
+  throw error;
+}
+
 export async function readExposition(
   req: ScrapeRequest,
   options: ScrapeOptions,
   result: CheckResult,
-  response: Awaited<ReturnType<Client['request']>>,
+  response: ScrapeResponse,
   headersAt: number,
   ctx: ReadContext,
 ): Promise<ScrapeFailure | null> {
-  const contentType = response.headers['content-type'];
-  const contentTypeText = Array.isArray(contentType) ? contentType.join(', ') : contentType;
+  // Go's Header.Get: the first Content-Type decides, however many the target sent.
+  const contentTypeText = response.header('content-type');
   const version = options.prometheusVersion;
   const decision = decideFormat(version, contentTypeText, req.fallbackScrapeProtocol);
   const other = decideFormat(
@@ -53,14 +81,29 @@ export async function readExposition(
     contentTypeText,
     req.fallbackScrapeProtocol,
   );
+  // Prometheus reads the whole body (through gzip, under body_size_limit) before it looks at the
+  // format: a body cut short, corrupt or too large is its verdict whatever the Content-Type says.
+  // Prometheus decodes gzip only for exactly `gzip` (scrape.go readResponse); `GZIP` or `x-gzip`
+  // reach the parser compressed, though RFC 9110 §8.4.1 makes codings case-insensitive.
+  const encoding = response.header('content-encoding');
+  const gzip = encoding === 'gzip';
+  const drained = async (): Promise<ScrapeFailure | null> => {
+    try {
+      await readBody(response.body, gzip, req.limits.bodySizeLimit, () => false);
+      return null;
+    } catch (error) {
+      return bodyFailure(error, req, result, headersAt);
+    }
+  };
   if ('refused' in other && !('refused' in decision)) {
     result.warnings.push(
       `Prometheus 3 would refuse this target: it sent ${other.refused} and no fallback_scrape_protocol is set (set fallback_scrape_protocol: PrometheusText0.0.4, or fix the target's Content-Type)`,
     );
   }
   if ('refused' in decision) {
-    await readPrefix(response.body, 0);
+    const unread = await drained();
     result.format = null;
+    if (unread) return unread;
     const twoWould = !('refused' in other);
     return failure(
       'unsupported_content_type',
@@ -69,7 +112,8 @@ export async function readExposition(
   }
   if (decision.note) result.warnings.push(decision.note);
   if (decision.format === 'protobuf') {
-    await readPrefix(response.body, 0);
+    const unread = await drained();
+    if (unread) return unread;
     return failure(
       'parse_failed',
       'the target answered in the protobuf format, which scrape-check does not parse: remove PrometheusProto from scrape_protocols',
@@ -81,28 +125,43 @@ export async function readExposition(
   const rules = req.sampleRules ?? { honorLabels: false, metricRelabel: [], version };
   const limitsOn = hasLabelLimits(req.limits);
   const mutate =
-    limitsOn || rules.metricRelabel.length > 0 ? sampleMutator(rules, req.targetLabels) : null;
-  // Written by the per-sample callback, read after the stream ends.
-  const judged: { kept: number; error: ScrapeFailure | null } = { kept: 0, error: null };
+    limitsOn || labelsNeedChecks(rules, req.targetLabels)
+      ? sampleMutator(rules, req.targetLabels)
+      : null;
+  // Written by the per-sample callback, read after the stream ends: how many samples Prometheus's
+  // append loop counted (`total`: up to and including a failing one) and stored (`added`).
+  const judged: { seen: number; kept: number; error: ScrapeFailure | null } = {
+    seen: 0,
+    kept: 0,
+    error: null,
+  };
   const judge = (s: SampleRef): void => {
     // Prometheus stops at the first failing sample; only that one is reported.
     if (judged.error) return;
+    judged.seen++;
     const fate = mutate!(s);
     if ('dropped' in fate) return;
     if ('error' in fate) {
+      const what = fate.error.startsWith('missing')
+        ? 'a metric_relabel_configs rule removed __name__ from'
+        : rules.metricRelabel.length > 0
+          ? 'metric_relabel_configs gave an invalid metric or label name to'
+          : 'relabel_configs gave the target a label name Prometheus refuses, attached to';
       judged.error = failure(
         'config_invalid',
-        `${fate.error}: a metric_relabel_configs rule removed __name__ from ${s.name}; Prometheus fails the whole scrape`,
+        `${fate.error}: ${what} ${s.name}; Prometheus fails the whole scrape`,
       );
       return;
     }
-    judged.kept++;
-    const violation = limitsOn ? labelLimitViolation(req.limits, s.name, fate.labels) : null;
-    if (violation)
+    const violation = limitsOn ? labelLimitViolation(req.limits, fate.name, fate.labels) : null;
+    if (violation) {
       judged.error = failure(
         'label_limit_exceeded',
         `${violation}; Prometheus drops the whole scrape`,
       );
+      return;
+    }
+    judged.kept++;
   };
   const forward = options.forward ?? null;
   const onSample =
@@ -121,28 +180,12 @@ export async function readExposition(
   });
   let bytes = 0;
   try {
-    const gzip = (response.headers['content-encoding'] ?? '') === 'gzip';
     bytes = await readBody(response.body, gzip, req.limits.bodySizeLimit, (chunk) =>
       stream.write(chunk),
     );
   } catch (error) {
     result.bytes = bytes;
-    result.phases.bodyMs = round(performance.now() - headersAt);
-    if (error instanceof BodyTooLargeError) {
-      result.bytes = req.limits.bodySizeLimit;
-      result.limits.bodyBytes = req.limits.bodySizeLimit;
-      return failure(
-        'body_too_large',
-        `the body reached body_size_limit (${req.limits.bodySizeLimit} bytes, decompressed) before it ended; Prometheus drops the whole scrape: raise body_size_limit or reduce what the target exposes`,
-      );
-    }
-    if (error instanceof CorruptGzipError) {
-      return failure(
-        'parse_failed',
-        `the body says Content-Encoding: gzip but is not valid gzip (${error.detail})`,
-      );
-    }
-    throw error;
+    return bodyFailure(error, req, result, headersAt);
   }
   const parsed = stream.end();
   // What Prometheus accepts but the format forbids: at most five lines, so the rest stays readable.
@@ -154,14 +197,23 @@ export async function readExposition(
   result.bytes = bytes;
   result.limits.bodyBytes = bytes;
   result.series = parsed.series;
-  result.limits.samples = parsed.series;
-  // A failing sample stops Prometheus's loop before any later parse error is reached.
-  if (judged.error) return judged.error;
+  result.limits.samples = mutate ? judged.kept : parsed.series;
+  // A failing sample stops Prometheus's loop before any later parse error is reached, and its
+  // scrape_samples_scraped counts only the samples up to it.
+  if (judged.error) {
+    result.series = judged.seen;
+    result.limits.samples = judged.kept;
+    return judged.error;
+  }
   if (parsed.error) {
     const { line, column, message } = parsed.error;
+    const coding =
+      !gzip && encoding !== undefined && /^(x-)?gzip$/i.test(encoding.trim())
+        ? ` (the target says Content-Encoding: ${encoding}, and Prometheus decompresses only an exact "gzip": it parsed the compressed bytes)`
+        : '';
     return failure(
       'parse_failed',
-      `the body is not a valid ${decision.format === 'openmetrics' ? 'OpenMetrics' : 'Prometheus text'} exposition: line ${line}, column ${column}: ${message}`,
+      `the body is not a valid ${decision.format === 'openmetrics' ? 'OpenMetrics' : 'Prometheus text'} exposition: line ${line}, column ${column}: ${message}${coding}`,
     );
   }
   // sample_limit counts what metric_relabel_configs kept (scrape_samples_post_metric_relabeling).

@@ -17,10 +17,11 @@ import { createConnector, newProbe, type ConnectionProbe } from './connector.ts'
 import { failure, type ScrapeFailure } from './failure.ts';
 import { addHeaders, CROSS_HOST_DROPPED, leavesHost } from './http-headers.ts';
 import { acceptHeader, type PrometheusVersion } from './protocol.ts';
+import { openResponse, type OpenedResponse } from './open-response.ts';
 import { readExposition } from './read-exposition.ts';
+import { redirectLocation, resolveRedirect, shownUrl } from './redirect.ts';
 import { loadTlsMaterial } from './tls-material.ts';
 import type { ScrapeRequest } from './types.ts';
-import { Client } from './undici-client.ts'; // undici's Client alone, not all of undici
 import { USER_AGENT } from './user-agent.ts';
 
 export interface ScrapeOptions {
@@ -67,6 +68,8 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
   const samples: Sample[] | null = options.samples ? [] : null;
   let errorBody: string | null = null;
   let secrets: string[] = [];
+  // What each hop's server broke of HTTP/1.1 that Go let through (filled while bodies are read).
+  const httpNotes: ReadonlySet<string>[] = [];
   const finish = (f: ScrapeFailure | null): ScrapeOutcome => {
     result.durationMs = round(performance.now() - started)!;
     result.limits.durationMs = result.durationMs;
@@ -80,6 +83,9 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
       result.diagnosis = result.tls?.verificationSkipped
         ? 'scraped over TLS without verification (insecure_skip_verify), and parsed'
         : 'scraped and parsed';
+    }
+    for (const notes of httpNotes) {
+      for (const note of notes) if (!result.warnings.includes(note)) result.warnings.push(note);
     }
     result.warnings = result.warnings.map((w) => redact(w, secrets));
     if (samples) result.samples = samples;
@@ -123,40 +129,43 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
     secrets.push(...route.secrets);
     const probe = newProbe();
     let graceful = false;
-    const client = new Client(url.origin, {
-      connect: createConnector({
-        tls,
-        probe,
-        signal,
-        now: options.now ?? Date.now,
-        proxy: route.proxy,
-        alpn: route.alpn,
-      }),
-      allowH2: route.alpn?.includes('h2') ?? false,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+    let opened: OpenedResponse | null = null;
     try {
       const hopHeaders = addHeaders(
         { ...headers, ...route.headers, ...(sendAuth ? { authorization: sendAuth } : {}) },
         settings.headers,
         crossed ? CROSS_HOST_DROPPED : [],
       );
-      const response = await client.request({
+      opened = await openResponse(url, {
+        connect: createConnector({
+          tls,
+          probe,
+          signal,
+          now: options.now ?? Date.now,
+          proxy: route.proxy,
+          alpn: route.alpn,
+        }),
         path: route.path,
-        method: 'GET',
         headers: hopHeaders,
         signal,
+        // What arrived before a timeout, for its diagnosis (the classifier reads probe.response).
+        watch: {
+          head: (status, contentLength) => {
+            probe.response = { status, bodyBytes: 0, contentLength };
+          },
+          body: (bytes) => {
+            if (probe.response) probe.response.bodyBytes += bytes;
+          },
+        },
       });
+      const { response } = opened;
+      httpNotes.push(response.notes);
       const headersAt = performance.now();
       recordConnection(result, probe, headersAt);
       result.httpStatus = response.statusCode;
-      const location = response.headers.location;
-      if (
-        REDIRECT_STATUSES.has(response.statusCode) &&
-        req.followRedirects &&
-        typeof location === 'string'
-      ) {
+      // Go's client follows a redirect only when Location is set (net/http client.go).
+      const location = redirectLocation(response.header('location'));
+      if (REDIRECT_STATUSES.has(response.statusCode) && req.followRedirects && location !== null) {
         await readPrefix(response.body, 0);
         if (hop + 1 >= MAX_REDIRECTS) {
           return finish(
@@ -166,7 +175,8 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
             ),
           );
         }
-        const next = new URL(location, url);
+        const next = resolveRedirect(location, url);
+        if ('reason' in next) return finish(next);
         if (leavesHost(req.url, next)) crossed = true;
         if (next.origin !== url.origin && sendAuth) {
           sendAuth = null;
@@ -174,14 +184,19 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
             `redirected from ${url.origin} to ${next.origin}: credentials were not sent to the other origin`,
           );
         }
-        result.warnings.push(`followed a ${response.statusCode} redirect to ${next.toString()}`);
+        // A password in a Location is never printed (shownUrl masks it).
+        result.warnings.push(`followed a ${response.statusCode} redirect to ${shownUrl(next)}`);
         url = next;
         continue;
       }
       if (response.statusCode !== 200) {
         errorBody = await readPrefix(response.body, ERROR_BODY_BYTES);
         return finish(
-          throughProxy(statusFailure(response.statusCode, url), response.statusCode, route),
+          throughProxy(
+            statusFailure(response.statusCode, url, { followRedirects: req.followRedirects }),
+            response.statusCode,
+            route,
+          ),
         );
       }
       const verdict = await readExposition(req, options, result, response, headersAt, {
@@ -208,7 +223,7 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
       );
     } finally {
       // Anything cut short (a stalled or trickling server, an error body) is destroyed at once.
-      void (graceful ? client.close() : client.destroy()).catch(() => undefined);
+      opened?.close(graceful);
     }
   }
 }
