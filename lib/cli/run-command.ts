@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '#lib/config/index.ts';
+import { withOperatorJobs } from '#lib/operator/with-jobs.ts';
 import { runChecks, selectChecks } from '#lib/runner/index.ts';
 import type { CheckResult } from '#lib/result/types.ts';
 import { createSinks } from '#lib/sinks/index.ts';
@@ -82,39 +83,53 @@ function progress(
 
 export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const opts = parseRunArgs(args);
-  const loaded = await loadConfigFile(opts.config, {
-    ...(opts.prometheusVersion ? { prometheusVersion: opts.prometheusVersion } : {}),
-  });
+  const loaded = await withOperatorJobs(
+    await loadConfigFile(opts.config, {
+      ...(opts.prometheusVersion ? { prometheusVersion: opts.prometheusVersion } : {}),
+    }),
+    { ...(opts.prometheusVersion ? { version: opts.prometheusVersion } : {}) },
+  );
   if (!loaded.ok) throw new UsageError(loaded.message);
   const selected = selectChecks(loaded.config, opts.jobs);
   if (!selected.ok) throw new UsageError(selected.message);
   for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
+  // What the run itself reports (a sink that retried and gave up, say) follows the table or the
+  // JSON: written as it came, it would land above the results, or in the middle of the progress
+  // line (issue 13). On a crash it is still written, before the error.
+  const held: string[] = [];
   const warn = (message: string): void => {
-    io.stderr.write(`warning: ${message}\n`);
+    held.push(`warning: ${message}\n`);
   };
   const { sinks, forward } = opts.sinks
     ? createSinks(loaded.config.sinks, { environment: 'cli', warn })
     : { sinks: [], forward: [] };
   const bar = progress(io, opts.json);
-  const report = await runChecks(loaded.config, {
-    jobs: opts.jobs,
-    concurrency: opts.concurrency,
-    samples: opts.samples,
-    sinks,
-    forward,
-    warn,
-    onResult: (result, done, total) => {
-      bar.update(result, done, total);
-    },
-    ...(opts.prometheusVersion ? { prometheusVersion: opts.prometheusVersion } : {}),
-  });
-  bar.clear();
-  if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else {
-    const color = io.stdout.isTTY === true && !env.NO_COLOR;
-    io.stdout.write(
-      renderTable(report, { color, width: io.stdout.isTTY ? (io.stdout.columns ?? 100) : 0 }),
-    );
+  try {
+    const report = await runChecks(loaded.config, {
+      jobs: opts.jobs,
+      concurrency: opts.concurrency,
+      samples: opts.samples,
+      sinks,
+      forward,
+      warn,
+      onResult: (result, done, total) => {
+        bar.update(result, done, total);
+      },
+      ...(opts.prometheusVersion ? { prometheusVersion: opts.prometheusVersion } : {}),
+    });
+    bar.clear();
+    if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else {
+      const color = io.stdout.isTTY === true && !env.NO_COLOR;
+      io.stdout.write(
+        renderTable(report, { color, width: io.stdout.isTTY ? (io.stdout.columns ?? 100) : 0 }),
+      );
+    }
+    return report.summary.failed > 0 ? 1 : 0;
+  } catch (error) {
+    bar.clear();
+    throw error;
+  } finally {
+    for (const line of held) io.stderr.write(line);
   }
-  return report.summary.failed > 0 ? 1 : 0;
 }

@@ -61,3 +61,30 @@ export function inClusterApiServer(): { host: string; port: string } | null {
   const port = process.env.KUBERNETES_SERVICE_PORT?.trim() ?? '';
   return host === '' || port === '' ? null : { host, port };
 }
+
+/**
+ * `SSL_CERT_FILE` and `SSL_CERT_DIR`: where Go's crypto/x509 (and so Prometheus) looks for the
+ * system trust store instead of the distribution's own paths; `SSL_CERT_DIR` is a colon-separated
+ * list. Undefined when unset or empty, which Go treats alike; not trimmed, as Go does not trim
+ * (golang/go src/crypto/x509/root_unix.go, loadSystemRoots).
+ */
+export function sslCertFile(): string | undefined {
+  const value = process.env.SSL_CERT_FILE;
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** `SSL_CERT_DIR`: see {@link sslCertFile}. */
+export function sslCertDir(): string | undefined {
+  const value = process.env.SSL_CERT_DIR;
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * `AWS_LAMBDA_FUNCTION_NAME` and `AWS_REGION`, which Lambda sets: the function scrape-check runs
+ * as, for diagnoses that must say where a network failure was seen from; null outside Lambda.
+ */
+export function lambdaFunction(): { name: string; region: string | null } | null {
+  const name = process.env.AWS_LAMBDA_FUNCTION_NAME?.trim() ?? '';
+  const region = process.env.AWS_REGION?.trim() ?? '';
+  return name === '' ? null : { name, region: region === '' ? null : region };
+}

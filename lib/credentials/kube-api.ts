@@ -5,6 +5,7 @@
  * returns.
  */
 import { Agent, request } from 'undici';
+import { systemContext, systemRoots } from '#lib/trust/index.ts';
 import type { ClusterConnection } from './types.ts';
 import { redact } from './redact.ts';
 
@@ -29,26 +30,47 @@ export interface ApiCallOptions {
   timeoutMs?: number;
 }
 
-const agents = new WeakMap<ClusterConnection, Agent>();
+const agents = new WeakMap<ClusterConnection, Promise<Agent>>();
 
-function agentFor(conn: ClusterConnection): Agent {
+/**
+ * One Agent per connection. A cluster without a CA (a kubeconfig with no certificate-authority,
+ * a public endpoint) is verified against the system trust store as client-go (Go) loads it, not
+ * against Node's bundled list: see lib/trust/system-roots.ts.
+ */
+function agentFor(conn: ClusterConnection): Promise<Agent> {
   let agent = agents.get(conn);
   if (agent === undefined) {
-    agent = new Agent({
-      connect: {
-        ...(conn.caPem === null ? {} : { ca: conn.caPem }),
-        ...(conn.tls.cert === undefined ? {} : { cert: conn.tls.cert }),
-        ...(conn.tls.key === undefined ? {} : { key: conn.tls.key }),
-        ...(conn.tls.servername === undefined ? {} : { servername: conn.tls.servername }),
-        rejectUnauthorized: conn.tls.rejectUnauthorized ?? true,
-      },
-      // A handful of calls per run: do not hold sockets open past it (a CLI would wait on them).
-      keepAliveTimeout: 1_000,
-      keepAliveMaxTimeout: 1_000,
-    });
+    agent = makeAgent(conn);
     agents.set(conn, agent);
   }
   return agent;
+}
+
+async function makeAgent(conn: ClusterConnection): Promise<Agent> {
+  const client = {
+    ...(conn.tls.cert === undefined ? {} : { cert: conn.tls.cert }),
+    ...(conn.tls.key === undefined ? {} : { key: conn.tls.key }),
+  };
+  const anchors =
+    conn.caPem === null
+      ? {
+          secureContext: systemContext(await systemRoots(), {
+            ...client,
+            // Go trusts any certificate in the pool as an anchor.
+            allowPartialTrustChain: true,
+          }),
+        }
+      : { ca: conn.caPem, ...client };
+  return new Agent({
+    connect: {
+      ...anchors,
+      ...(conn.tls.servername === undefined ? {} : { servername: conn.tls.servername }),
+      rejectUnauthorized: conn.tls.rejectUnauthorized ?? true,
+    },
+    // A handful of calls per run: do not hold sockets open past it (a CLI would wait on them).
+    keepAliveTimeout: 1_000,
+    keepAliveMaxTimeout: 1_000,
+  });
 }
 
 function statusMessage(body: unknown, fallback: string): string {
@@ -114,7 +136,7 @@ export async function callApi(
       method: options.method ?? 'GET',
       headers,
       ...(payload === undefined ? {} : { body: payload }),
-      dispatcher: agentFor(conn),
+      dispatcher: await agentFor(conn),
       headersTimeout: timeout,
       bodyTimeout: timeout,
     });
@@ -155,10 +177,18 @@ export function explainNetworkCode(code: string | null): string {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return 'the host name does not resolve (a private EKS endpoint resolves only inside its VPC)';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'there is no route to that address from here';
     case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'UND_ERR_HEADERS_TIMEOUT':
       return 'no answer in time (a security group, a firewall, or a private endpoint seen from outside)';
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return 'the connection was made but no answer came in time (an overloaded API server, or a proxy in front of it holding the request)';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'the connection was cut (a proxy or load balancer in front of it, or the API server restarting)';
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':

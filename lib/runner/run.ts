@@ -14,6 +14,7 @@ import type { ScrapeRequest } from '#lib/scrape/types.ts';
 import type { Sink } from '#lib/sinks/types.ts';
 import { planScrapeJobs } from '#lib/targets/scrape-jobs.ts';
 import { planClusters, type PlannedFailure } from '#lib/targets/clusters.ts';
+import { bugDiagnosis, crashedClusters, crashedJobs } from './bugs.ts';
 import { selectChecks } from './select.ts';
 
 export interface RunOptions {
@@ -70,7 +71,7 @@ function failedResult(f: PlannedFailure, timeoutMs: number): CheckResult {
 
 /**
  * A bug in scrape-check on one target must not stop the others or pass for a network fault: it
- * becomes that check's `internal_error`, with the error in the diagnosis.
+ * becomes that check's `internal_error`, with the error in the diagnosis (bugs.ts).
  */
 async function scrapeOrReport(
   request: ScrapeRequest,
@@ -86,7 +87,7 @@ async function scrapeOrReport(
         instance: request.instance,
         url: request.url.toString(),
         reason: 'internal_error',
-        diagnosis: `scrape-check failed on this check (a bug in scrape-check; please report it with this message): ${(error as Error).stack?.split('\n').slice(0, 3).join(' | ') ?? String(error)}`,
+        diagnosis: bugDiagnosis('on this check', error),
         token: request.token,
       },
       request.timeoutMs,
@@ -123,12 +124,13 @@ export async function runChecks(config: Config, options: RunOptions = {}): Promi
     }
   };
   try {
+    const { jobs, clusters } = selected.selection;
     const [jobsPlan, clusterPlan] = await Promise.all([
-      planScrapeJobs(config, selected.selection.jobs, {
+      planScrapeJobs(config, jobs, {
         version,
         ...(options.now ? { now: options.now } : {}),
-      }),
-      planClusters(config, selected.selection.clusters),
+      }).catch((error: unknown) => crashedJobs(jobs, error)),
+      planClusters(config, clusters).catch((error: unknown) => crashedClusters(clusters, error)),
     ]);
     skipped = jobsPlan.skipped;
     const requests: ScrapeRequest[] = [...jobsPlan.requests, ...clusterPlan.requests];
@@ -149,12 +151,17 @@ export async function runChecks(config: Config, options: RunOptions = {}): Promi
             ...(options.now ? { now: options.now } : {}),
           });
           const { result } = outcome;
-          if (!result.ok) {
-            // The cluster's own answer (a SubjectAccessReview) is more precise than a generic hint.
-            const asked = await clusterPlan.diagnose(request, result, outcome.errorBody);
-            if (!asked) addHint({ result, url: request.url, errorBody: outcome.errorBody });
-          } else {
-            await clusterPlan.review(request, result);
+          try {
+            if (!result.ok) {
+              // The cluster's own answer (a SubjectAccessReview) is more precise than a generic hint.
+              const asked = await clusterPlan.diagnose(request, result, outcome.errorBody);
+              if (!asked) addHint({ result, url: request.url, errorBody: outcome.errorBody });
+            } else {
+              await clusterPlan.review(request, result);
+            }
+          } catch (error) {
+            // The verdict stands; only the explanation of it failed.
+            result.warnings.push(bugDiagnosis('while explaining this result', error));
           }
           order.set(result, failures.length + index);
           deliver(result, outcome.forwarded);
@@ -162,7 +169,6 @@ export async function runChecks(config: Config, options: RunOptions = {}): Promi
       ),
     );
     results.sort((a, b) => (order.get(a) ?? -1) - (order.get(b) ?? -1));
-    return summarize(results, skipped, performance.now() - started);
   } finally {
     await Promise.all(
       sinks.map(async (sink) => {
@@ -174,4 +180,7 @@ export async function runChecks(config: Config, options: RunOptions = {}): Promi
       }),
     );
   }
+  // Measured after the sinks flushed: a run whose remote_write retried for seconds took those
+  // seconds, and a schedule sized on durationMs must see them (issue 13).
+  return summarize(results, skipped, performance.now() - started);
 }

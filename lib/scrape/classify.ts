@@ -44,6 +44,55 @@ function rootError(error: unknown): NodeJS.ErrnoException {
   return err;
 }
 
+/** `37 bytes of the body (of the 1000 that Content-Length announced)`. */
+function bodySoFar(response: NonNullable<ConnectionProbe['response']>): string {
+  const n = response.bodyBytes;
+  const announced =
+    response.contentLength === null
+      ? ''
+      : ` (of the ${response.contentLength} that Content-Length announced)`;
+  return `${n} byte${n === 1 ? '' : 's'} of the body${announced}`;
+}
+
+const CLOSED = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+]);
+
+/**
+ * A failure after the response head arrived: whatever the scheme, the server spoke HTTP, so the
+ * cause is the body's, never the port's (issue 13). Null when the head had not arrived.
+ */
+function afterHead(
+  err: NodeJS.ErrnoException,
+  probe: ConnectionProbe,
+  authority: string,
+): ScrapeFailure | null {
+  const response = probe.response;
+  if (response === null) return null;
+  const code = err.code ?? '';
+  if (code.startsWith('ERR_HTTP2_')) {
+    return failure(
+      'connection_lost',
+      `${authority} sent the response headers (HTTP ${response.status}), then reset the HTTP/2 stream after ${bodySoFar(response)}, before the body ended: the server gave up on the response, or a proxy in front of it did (${describeError(err)})`,
+    );
+  }
+  if (CLOSED.has(code) || /socket hang up|other side closed|closed/i.test(err.message)) {
+    return failure(
+      'connection_lost',
+      `${authority} sent the response headers (HTTP ${response.status}), then the connection closed after ${bodySoFar(response)}, before the body ended: a proxy or load balancer cut it, or the server stopped while writing (${describeError(err)})`,
+    );
+  }
+  return failure(
+    'connection_lost',
+    `${authority} sent the response headers (HTTP ${response.status}), then the body broke off after ${bodySoFar(response)}: ${describeError(err)}`,
+  );
+}
+
 export function classifyError(error: unknown, ctx: ClassifyContext): ScrapeFailure {
   if (error instanceof ScrapeFailureError) return error.failure;
   if (ctx.probe.failure) return ctx.probe.failure;
@@ -79,10 +128,15 @@ export function classifyError(error: unknown, ctx: ClassifyContext): ScrapeFailu
       case 'request':
         return {
           reason: 'scrape_timeout',
-          diagnosis: `the scrape took longer than scrape_timeout (${seconds}): the server accepted the connection but did not send the whole response in time`,
+          diagnosis:
+            probe.response === null
+              ? `the scrape took longer than scrape_timeout (${seconds}): the server accepted the connection but did not send the whole response in time`
+              : `the scrape took longer than scrape_timeout (${seconds}): the server sent the response headers (HTTP ${probe.response.status}) and ${bodySoFar(probe.response)}, but not the rest in time`,
         };
     }
   }
+  const cut = afterHead(err, probe, `${host}:${port}`);
+  if (cut) return cut;
   if (
     code === 'ENOTFOUND' ||
     code === 'EAI_AGAIN' ||
@@ -188,8 +242,14 @@ export function classifyError(error: unknown, ctx: ClassifyContext): ScrapeFailu
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
+/** How a 3xx came to be the answer, when the caller knows. */
+export interface RedirectContext {
+  /** The job's `follow_redirects`. With it true, a 3xx is the answer only when it has no Location. */
+  followRedirects: boolean;
+}
+
 /** A status other than 200, in Prometheus's words, with what it usually means. */
-export function statusFailure(status: number, url: URL): ScrapeFailure {
+export function statusFailure(status: number, url: URL, redirect?: RedirectContext): ScrapeFailure {
   const line = `server returned HTTP status ${status}`;
   if (status === 401)
     return failure(
@@ -206,8 +266,16 @@ export function statusFailure(status: number, url: URL): ScrapeFailure {
       'http_not_found',
       `${line}: nothing is served at ${url.pathname} (wrong metrics_path, or the endpoint is not enabled)`,
     );
-  if (REDIRECT_STATUSES.has(status))
-    return failure('http_status', `${line}: a redirect, and follow_redirects is false`);
+  if (REDIRECT_STATUSES.has(status)) {
+    // Go does not follow a 3xx without a Location: it is the response (golang/go#49281).
+    const why =
+      redirect === undefined
+        ? 'a redirect that was not followed (follow_redirects is false, or the response has no Location header)'
+        : redirect.followRedirects
+          ? 'a redirect without a Location header, which Go does not follow: Prometheus takes the redirect itself as the answer'
+          : 'a redirect, and follow_redirects is false';
+    return failure('http_status', `${line}: ${why}`);
+  }
   if (status >= 200 && status < 300)
     return failure('http_status', `${line}: Prometheus accepts only 200 OK`);
   return failure('http_status', line);

@@ -13,6 +13,7 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
 import type { TlsInfo } from '#lib/result/types.ts';
+import { systemContext } from '#lib/trust/index.ts';
 import { ScrapeFailureError, type ScrapeFailure } from './failure.ts';
 import {
   openTunnel,
@@ -22,6 +23,7 @@ import {
   type ResolvedProxy,
 } from './proxy.ts';
 import type { TlsMaterial } from './tls-material.ts';
+import { watchResponses } from './response-watch.ts';
 import { tlsVersionRange, versionMismatch } from './tls-versions.ts';
 import { verifyPeer } from './verify.ts';
 
@@ -41,6 +43,12 @@ export interface ConnectionProbe {
   /** Our own refusal (a certificate Go would reject), or the raw error of a phase. */
   failure: ScrapeFailure | null;
   error: NodeJS.ErrnoException | null;
+  /**
+   * The response head once it arrived (a final status, not a 1xx), and the body bytes received
+   * since, as they came off the wire (still compressed); null until then. Written by
+   * response-watch.ts, read by the classifier: a failure after the head is not a scheme problem.
+   */
+  response: { status: number; bodyBytes: number; contentLength: number | null } | null;
 }
 
 export function newProbe(): ConnectionProbe {
@@ -54,6 +62,7 @@ export function newProbe(): ConnectionProbe {
     skippedVerification: null,
     failure: null,
     error: null,
+    response: null,
   };
 }
 
@@ -150,6 +159,7 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
             probe.phase = 'request';
             probe.readyAt = performance.now();
             socket!.removeListener('error', fail);
+            watchResponses(socket!, probe);
             done(null, socket!);
             return;
           }
@@ -211,19 +221,25 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
         return;
       }
       const alpn = options.alpn === undefined ? ['http/1.1'] : options.alpn;
+      // Go trusts any certificate in the pool as an anchor; OpenSSL needs this flag to do the same.
+      const anchors = {
+        ...(tls.cert === undefined ? {} : { cert: tls.cert, key: tls.key }),
+        ...range,
+        allowPartialTrustChain: true,
+      };
       const secure = tlsConnect({
         socket: tcp,
         ...(sni === undefined ? {} : { servername: sni }),
-        ...(tls.ca === undefined ? {} : { ca: tls.ca }),
-        ...(tls.cert === undefined ? {} : { cert: tls.cert, key: tls.key }),
-        ...range,
+        // Without ca_file or ca, the system trust store as Go reads it (never Node's bundled
+        // list), through a context built once: see lib/trust/secure-context.ts.
+        ...(tls.systemRoots === undefined
+          ? { ...anchors, ...(tls.ca === undefined ? {} : { ca: tls.ca }) }
+          : { secureContext: systemContext(tls.systemRoots, anchors) }),
         // We verify ourselves, after the handshake, in Go's order and with Go's rules. Node would
         // otherwise also fold its own name check (CN fallback, `localhost` when no name is given)
         // into authorizationError, which must hold OpenSSL's chain verdict alone.
         rejectUnauthorized: false,
         checkServerIdentity: () => undefined,
-        // Go trusts any certificate in the pool as an anchor; OpenSSL needs this flag to do the same.
-        allowPartialTrustChain: true,
         ...(alpn === null ? {} : { ALPNProtocols: [...alpn] }),
       });
       socket = secure;
@@ -254,6 +270,7 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
         insecureSkipVerify: tls.insecureSkipVerify,
         caSource: tls.caSource,
         caSubjects: tls.caSubjects,
+        systemStore: tls.systemRoots !== undefined,
         now: options.now(),
       });
       probe.tls = verification.info;
@@ -274,6 +291,7 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
       secure.once('error', (err: NodeJS.ErrnoException) => {
         probe.error ??= err;
       });
+      watchResponses(secure, probe);
       done(null, secure);
     };
   };

@@ -11,6 +11,7 @@ import { classifyError } from './classify.ts';
 import { createConnector, newProbe } from './connector.ts';
 import { failure, type ScrapeFailure } from './failure.ts';
 import { resolveProxy } from './proxy.ts';
+import { redirectLocation, resolveRedirect } from './redirect.ts';
 import type { TlsMaterial } from './tls-material.ts';
 import type { ProxySettings } from './types.ts';
 import { Client } from './undici-client.ts';
@@ -85,11 +86,14 @@ export async function postForm(
         ...(body === null ? {} : { body }),
         signal: options.signal,
       });
-      const location = response.headers.location;
-      if ([301, 302, 303, 307, 308].includes(response.statusCode) && typeof location === 'string') {
+      // Go's redirect rules, and its refusals as verdicts: a Location WHATWG cannot parse must not
+      // become a TypeError, which the scrape would take for a bug of ours (issue 13).
+      const location = redirectLocation(response.headers.location);
+      if ([301, 302, 303, 307, 308].includes(response.statusCode) && location !== null) {
         await response.body.dump();
         if (hop + 1 >= MAX_REDIRECTS) return failure('http_status', 'stopped after 10 redirects');
-        const next = new URL(location, target);
+        const next = resolveRedirect(location, target, 'the token endpoint');
+        if ('reason' in next) return next;
         if (next.hostname !== target.hostname) {
           headers = Object.fromEntries(
             Object.entries(headers).filter(([name]) => name !== 'authorization'),

@@ -81,8 +81,17 @@ export function resolveProxy(
   let authorization: string | null = null;
   if (proxy.username !== '' || proxy.password !== '') {
     // Go's connectMethod.proxyAuth: u.Username() and u.Password(), decoded.
-    const user = decodeURIComponent(proxy.username);
-    const password = decodeURIComponent(proxy.password);
+    const user = decodeComponent(proxy.username);
+    const password = decodeComponent(proxy.password);
+    if (user === null || password === null) {
+      // Go's url.Parse refuses the proxy before any request (`invalid URL escape`), and
+      // Prometheus's scrape fails; HTTP_PROXY reaches here unchecked (issue 13). The value is
+      // not shown: it holds a password.
+      return failure(
+        'config_invalid',
+        `the proxy ${display} (${settings?.fromEnvironment === true ? 'HTTP_PROXY or HTTPS_PROXY, by proxy_from_environment' : options.setting}): its user or password holds a %-escape that is not valid, which Go refuses (invalid URL escape), so nothing goes through this proxy`,
+      );
+    }
     authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
   const withHeaders = options.withConnectHeaders ?? true;
@@ -93,6 +102,15 @@ export function resolveProxy(
     authorization,
     connectHeaders: withHeaders ? (settings?.connectHeaders ?? {}) : {},
   };
+}
+
+/** `decodeURIComponent`, or null for an escape it cannot decode (never a URIError). */
+function decodeComponent(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
 }
 
 /** Go's canonicalAddr: host and port, the port the scheme's when the URL has none. */

@@ -5,13 +5,20 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
+import { systemRoots, type SystemRoots } from '#lib/trust/index.ts';
 import { checkClientPair } from './client-pair.ts';
 import { failure, type ScrapeFailure } from './failure.ts';
 import { readSetting } from './read-setting.ts';
 import type { TlsSettings } from './types.ts';
 
 export interface TlsMaterial {
+  /** The configured CA (`ca_file` or `ca`); absent when the system trust store is used. */
   ca?: string;
+  /**
+   * The system trust store as Go would load it, present exactly when `ca` is absent: Prometheus
+   * verifies against it, not against Node's bundled Mozilla list.
+   */
+  systemRoots?: SystemRoots;
   cert?: string;
   /** A secret: never printed. */
   key?: string;
@@ -19,7 +26,10 @@ export interface TlsMaterial {
   insecureSkipVerify: boolean;
   minVersion?: TlsSettings['minVersion'];
   maxVersion?: TlsSettings['maxVersion'];
-  /** Where the trust anchors came from, for diagnoses: `tls_config.ca_file (/etc/ca.pem)`. */
+  /**
+   * Where the trust anchors came from, for diagnoses: `tls_config.ca_file (/etc/ca.pem)`, or
+   * `the system trust store (/etc/ssl/certs/ca-certificates.crt)`.
+   */
   caSource: string;
   /** Subjects of the configured CA certificates, to tell a missing intermediate from a wrong CA. */
   caSubjects: string[];
@@ -37,7 +47,7 @@ export async function loadTlsMaterial(
 ): Promise<TlsMaterial | ScrapeFailure> {
   const material: TlsMaterial = {
     insecureSkipVerify: settings.insecureSkipVerify ?? false,
-    caSource: 'the system trust store',
+    caSource: '',
     caSubjects: [],
     warnings: [],
   };
@@ -52,6 +62,11 @@ export async function loadTlsMaterial(
   } else if (settings.ca !== undefined) {
     material.ca = settings.ca;
     material.caSource = 'the configured CA (tls_config.ca)';
+  } else {
+    // Loaded once per process; its subjects are not listed in diagnoses (hundreds of them).
+    const roots = await systemRoots();
+    material.systemRoots = roots;
+    material.caSource = roots.source;
   }
   if (material.ca !== undefined) {
     material.caSubjects = certificateSubjects(material.ca);

@@ -28,6 +28,8 @@ export interface VerifyOptions {
   caSource: string;
   /** Subjects of the configured CA certificates (empty for the system store). */
   caSubjects: readonly string[];
+  /** True when the anchors are the system trust store (no `ca_file`, no `ca`). */
+  systemStore?: boolean;
   now: number;
 }
 
@@ -197,6 +199,13 @@ function unknownCaDiagnosis(
   options: VerifyOptions,
 ): string {
   const { caSource, caSubjects } = options;
+  if (options.systemStore === true) {
+    const problem =
+      info.subject === info.issuer && chainLength === 1
+        ? `the server presents a self-signed certificate (${info.subject ?? '?'}) that is not in ${caSource}`
+        : `the server's certificate chain (${info.subject ?? '?'}, issued by ${info.issuer ?? '?'}) does not lead to a CA in ${caSource}`;
+    return `${problem} (OpenSSL: ${code}); this machine's store stands in for the one on the host Prometheus runs on: set tls_config.ca_file to the CA that issued the certificate, or install that CA in the store (update-ca-certificates on Debian and Ubuntu, update-ca-trust on RHEL and Amazon Linux), or point SSL_CERT_FILE or SSL_CERT_DIR at it`;
+  }
   const base = `the server's certificate chain (${info.subject ?? '?'}, issued by ${info.issuer ?? '?'}) does not lead to the CA in ${caSource}`;
   const selfSigned = info.subject === info.issuer;
   if (selfSigned && chainLength === 1 && !caSubjects.includes(info.subject ?? '')) {

@@ -60,12 +60,8 @@ export async function listNodes(
   if (!result.ok) {
     return apiFailure(conn, result, {
       call: `Listing nodes${options.labelSelector === undefined ? '' : ` (${options.labelSelector})`} as ${conn.identity}`,
-      reason:
-        result.status === 403
-          ? 'http_forbidden'
-          : result.status === null
-            ? 'connection_lost'
-            : 'http_status',
+      // No answer at all gets the network reason of what happened (api-failure.ts).
+      reason: result.status === 403 ? 'http_forbidden' : 'http_status',
       advice: {
         403: `The checker needs list on nodes (ClusterRole scrape-check:checker in deploy/checker-rbac.yaml). ${conn.identityHint}`,
       },

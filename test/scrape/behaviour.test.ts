@@ -136,7 +136,7 @@ describe('a scrape as Prometheus makes it', () => {
     assert.equal(stopped.result.reason, 'http_status');
     assert.match(
       stopped.result.diagnosis,
-      /HTTP status 302: a redirect, and follow_redirects is false/,
+      /HTTP status 302: a redirect.*follow_redirects is false/,
     );
   });
 
