@@ -29,7 +29,7 @@ const child = spawn(
 const [firstLine] = (await once(child.stdout, 'data')) as [Buffer];
 const ports = JSON.parse(firstLine.toString()) as number[];
 const list = ports.map((port) => `"127.0.0.1:${port}"`).join(', ');
-const parsed = parseConfig(
+const parsed = await parseConfig(
   `global: { scrape_timeout: 10s }\nscrape_configs:\n  - job_name: fanout\n    static_configs: [{ targets: [${list}] }]\n`,
   'fanout.bench',
 );
@@ -41,7 +41,7 @@ const sampler = setInterval(() => {
 }, 5);
 // A warm process, as in a Lambda invocation after the first: module loading and JIT warm-up are
 // the cold-start bench's subject (bench/functions.bench.ts), not this one's.
-const warmup = parseConfig(
+const warmup = await parseConfig(
   `scrape_configs:\n  - job_name: warmup\n    static_configs: [{ targets: [${list.split(', ').slice(0, 50).join(', ')}] }]\n`,
   'fanout-warmup.bench',
 );

@@ -5,6 +5,7 @@
 import type { Config } from '#lib/config/index.ts';
 import { configLocation } from '#lib/config/env.ts';
 import { createConfigCache } from '#lib/config/source.ts';
+import { withOperatorJobs } from '#lib/operator/with-jobs.ts';
 import { logger } from './logger.ts';
 
 const cache = createConfigCache();
@@ -19,7 +20,7 @@ export class ConfigUnusableError extends Error {
 
 /** Loads (or reuses) the configuration; throws `ConfigUnusableError` with the problems. */
 export async function loadConfig(): Promise<Config> {
-  const result = await cache.load(configLocation());
+  const result = await withOperatorJobs(await cache.load(configLocation()));
   if (!result.ok) throw new ConfigUnusableError(result.message);
   for (const warning of result.warnings) logger.warn(warning);
   return result.config;

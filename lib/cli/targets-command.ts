@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '#lib/config/index.ts';
+import { withOperatorJobs } from '#lib/operator/with-jobs.ts';
 import { selectChecks } from '#lib/runner/index.ts';
 import { planScrapeJobs } from '#lib/targets/scrape-jobs.ts';
 import { UsageError, type Io } from './io.ts';
@@ -52,9 +53,12 @@ export async function targetsCommand(args: string[], io: Io): Promise<number> {
   if (version !== undefined && version !== '2' && version !== '3') {
     throw new UsageError(`--prometheus-version takes 2 or 3, got ${JSON.stringify(version)}`);
   }
-  const loaded = await loadConfigFile(values.config ?? 'scrape-check.yaml', {
-    ...(version === undefined ? {} : { prometheusVersion: version }),
-  });
+  const loaded = await withOperatorJobs(
+    await loadConfigFile(values.config ?? 'scrape-check.yaml', {
+      ...(version === undefined ? {} : { prometheusVersion: version }),
+    }),
+    { ...(version === undefined ? {} : { version }) },
+  );
   if (!loaded.ok) throw new UsageError(loaded.message);
   const config = loaded.config;
   const names = values.job ?? [];

@@ -19,6 +19,7 @@ import {
 } from './prometheus-keys.ts';
 import { configSchema, type Config, type ScrapeConfig, type TlsConfig } from './schema.ts';
 import { NOT_IN_PROMETHEUS_2 } from './schema-http.ts';
+import { resolveOperatorFiles } from './schema-operator.ts';
 import { versionProblems } from './version-checks.ts';
 
 /** How to read a config: for which Prometheus major version (default: the config's `compat`). */
@@ -245,6 +246,7 @@ function resolveFiles(config: Config, baseDir: string): void {
       cluster.token.file = expandPath(cluster.token.file, baseDir);
     resolveTls(cluster.etcd?.tls_config, baseDir);
   }
+  resolveOperatorFiles(config.operator, baseDir);
   const rw = config.sinks.remote_write;
   if (rw) {
     resolveTls(rw.tls_config, baseDir);
@@ -274,12 +276,12 @@ function fail(problems: ConfigProblem[]): ConfigResult {
  * Parses and validates configuration text. `origin` names it in messages (a path, `s3://…`);
  * `baseDir` is where relative `*_file` paths point (the config's folder).
  */
-export function parseConfig(
+export async function parseConfig(
   text: string,
   origin: string,
   baseDir = process.cwd(),
   options: ParseOptions = {},
-): ConfigResult {
+): Promise<ConfigResult> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   const at: Located = { doc, lines, origin };
@@ -323,7 +325,7 @@ export function parseConfig(
   if (!parsed.success) return fail(problemsFromIssues(at, data, parsed.error.issues));
   const config = parsed.data;
   const version = options.prometheusVersion ?? config.compat.prometheus;
-  const refused = versionProblems(config, version);
+  const refused = await versionProblems(config, version);
   if (refused.length > 0) {
     return fail(
       refused.map((p) =>
@@ -376,7 +378,7 @@ export async function loadConfigFile(
     const info = await stat(path);
     if (info.isDirectory()) return problem('is a directory, not a configuration file');
     const text = await readFile(path, 'utf8');
-    return parseConfig(text, path, dirname(resolve(path)), options);
+    return await parseConfig(text, path, dirname(resolve(path)), options);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT')

@@ -11,6 +11,7 @@
 import * as z from 'zod/mini';
 import { IGNORED_TOP_LEVEL } from './prometheus-keys.ts';
 import { cluster } from './schema-clusters.ts';
+import { operatorConfig, operatorProblems } from './schema-operator.ts';
 import {
   authorization,
   basicAuth,
@@ -78,6 +79,7 @@ export const configSchema = z
     ),
     sinks,
     cert_expiry_warning_days: z._default(z.number().check(z.nonnegative()), 14),
+    operator: z.optional(operatorConfig),
     ...ignoredKeys(IGNORED_TOP_LEVEL),
   })
   .check(
@@ -114,6 +116,7 @@ export const configSchema = z
         }
         clusters.add(c.name);
       });
+      for (const p of operatorProblems(config)) ctx.addIssue({ code: 'custom', ...p });
     }),
   );
 

@@ -72,7 +72,7 @@ export async function loadConfigFrom(location: string): Promise<ConfigResult> {
   } catch (error) {
     return failure(location, `cannot be read: ${awsMessage(error)}`);
   }
-  return parseConfig(text, location, process.cwd());
+  return await parseConfig(text, location, process.cwd());
 }
 
 export interface ConfigCacheOptions {

@@ -1,14 +1,12 @@
 /**
  * What Prometheus refuses at load that depends on its major version: relabel rules (anchoring,
- * label-name rules and validation moved between 2.x and 3.x) and the service discovery blocks.
- * The schema cannot know the version (the command line may override `compat.prometheus`), so these
- * run once it is known, with the same paths and messages as every other configuration problem.
+ * label-name rules and validation moved between 2.x and 3.x), the service discovery blocks and
+ * the HTTP client keys. The schema cannot know the version (the command line may override
+ * `compat.prometheus`), so these run once it is known, with the same paths and messages as every
+ * other configuration problem. The checkers load only for the keys a config uses: the RE2 engine
+ * and the discoveries stay out of a Lambda cold start whose config has none of them.
  */
-import { validateFileSdConfig } from '#lib/discovery/file.ts';
-import { validateHttpSdConfig } from '#lib/discovery/http.ts';
-import { validateKubernetesSdConfig } from '#lib/discovery/kubernetes/index.ts';
 import type { PromVersion } from '#lib/discovery/types.ts';
-import { compileRelabelConfigs } from '#lib/relabel/index.ts';
 import { httpVersionProblems } from './schema-http.ts';
 import type { Config } from './schema.ts';
 
@@ -23,20 +21,26 @@ type Validator = (
   version: PromVersion,
 ) => { ok: true } | { ok: false; errors: { path: (string | number)[]; message: string }[] };
 
-const DISCOVERY: Record<string, Validator> = {
-  kubernetes_sd_configs: validateKubernetesSdConfig,
-  file_sd_configs: validateFileSdConfig,
-  http_sd_configs: validateHttpSdConfig,
+const DISCOVERY: Record<string, () => Promise<Validator>> = {
+  kubernetes_sd_configs: async () =>
+    (await import('#lib/discovery/kubernetes/index.ts')).validateKubernetesSdConfig,
+  file_sd_configs: async () => (await import('#lib/discovery/file.ts')).validateFileSdConfig,
+  http_sd_configs: async () => (await import('#lib/discovery/http.ts')).validateHttpSdConfig,
 };
 
 /** Every version-dependent problem of the config, for the chosen Prometheus major version. */
-export function versionProblems(config: Config, version: PromVersion): VersionProblem[] {
+export async function versionProblems(
+  config: Config,
+  version: PromVersion,
+): Promise<VersionProblem[]> {
   const problems: VersionProblem[] = [];
-  config.scrape_configs.forEach((job, i) => {
+  for (const [i, job] of config.scrape_configs.entries()) {
     for (const p of httpVersionProblems(job, version)) {
       problems.push({ path: ['scrape_configs', i, ...p.path], message: p.message });
     }
     for (const key of ['relabel_configs', 'metric_relabel_configs'] as const) {
+      if (job[key].length === 0) continue;
+      const { compileRelabelConfigs } = await import('#lib/relabel/index.ts');
       const compiled = compileRelabelConfigs(job[key], version, {
         kind: key === 'metric_relabel_configs' ? 'metric' : 'target',
       });
@@ -46,8 +50,10 @@ export function versionProblems(config: Config, version: PromVersion): VersionPr
         }
       }
     }
-    for (const [key, validate] of Object.entries(DISCOVERY)) {
+    for (const [key, load] of Object.entries(DISCOVERY)) {
       const entries = job[key as keyof typeof job] as unknown[];
+      if (entries.length === 0) continue;
+      const validate = await load();
       entries.forEach((entry, j) => {
         const checked = validate(entry, version);
         if (!checked.ok) {
@@ -57,6 +63,6 @@ export function versionProblems(config: Config, version: PromVersion): VersionPr
         }
       });
     }
-  });
+  }
   return problems;
 }

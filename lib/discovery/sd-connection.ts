@@ -7,7 +7,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { Agent, interceptors, request as undiciRequest } from 'undici';
 import { inClusterApiServer } from '#lib/config/env.ts';
 import type { HttpSdRequest } from './http-request.ts';
 import { connectKubeconfig, type ClusterConnection } from '#lib/credentials/index.ts';
@@ -213,10 +212,23 @@ export async function httpSdRequest(
   const settings = await fromApiServer(sd, url, standIn, name);
   if (!settings.ok) return { failure: settings.failure };
   const { conn } = settings;
+  // All of undici, for its redirect interceptor: loaded only by jobs that use http_sd.
+  const { Agent, interceptors, request: undiciRequest } = await import('undici');
+  const client = conn.tls.cert === undefined ? {} : { cert: conn.tls.cert, key: conn.tls.key };
+  // Without a CA, Go verifies against the system trust store, not Node's bundled list.
+  const { systemContext, systemRoots } = await import('#lib/trust/index.ts');
+  const anchors =
+    conn.caPem === null
+      ? {
+          secureContext: systemContext(await systemRoots(), {
+            ...client,
+            allowPartialTrustChain: true,
+          }),
+        }
+      : { ca: conn.caPem, ...client };
   const agent = new Agent({
     connect: {
-      ...(conn.caPem === null ? {} : { ca: conn.caPem }),
-      ...(conn.tls.cert === undefined ? {} : { cert: conn.tls.cert, key: conn.tls.key }),
+      ...anchors,
       ...(conn.tls.servername === undefined ? {} : { servername: conn.tls.servername }),
       rejectUnauthorized: conn.tls.rejectUnauthorized ?? true,
     },

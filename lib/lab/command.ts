@@ -24,7 +24,7 @@ export interface LabRun {
 export async function runLab(cases: readonly LabCase[] = LAB_CASES): Promise<LabRun> {
   const lab = await startLab(cases);
   try {
-    const parsed = parseConfig(lab.configText, join(lab.dir, 'scrape-check.yaml'), lab.dir);
+    const parsed = await parseConfig(lab.configText, join(lab.dir, 'scrape-check.yaml'), lab.dir);
     if (!parsed.ok) throw new Error(`the lab's own config is invalid (a bug): ${parsed.message}`);
     const report = await runChecks(parsed.config, { concurrency: cases.length });
     const mismatches = cases.flatMap((c) => {

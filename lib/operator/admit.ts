@@ -67,10 +67,12 @@ export async function admitMonitors(ctx: GenerateContext): Promise<void> {
     const before = cg.warnings.length;
     const jobs = generateMonitorJobs(cg, m);
     const generatorWarnings = cg.warnings.slice(before);
-    const converted = jobs.map((g) => ({
-      g,
-      c: toScrapeConfig(cg, g, ctx.config, ctx.options.version),
-    }));
+    const converted = await Promise.all(
+      jobs.map(async (g) => ({
+        g,
+        c: await toScrapeConfig(cg, g, ctx.config, ctx.options.version),
+      })),
+    );
     const bad = converted.find((x) => !x.c.ok);
     if (bad !== undefined && !bad.c.ok) {
       reject(`${bad.g.name}: ${bad.c.message}`);

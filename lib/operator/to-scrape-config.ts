@@ -59,12 +59,12 @@ export type Converted =
   { ok: true; job: ScrapeConfig; warnings: string[] } | { ok: false; message: string };
 
 /** Converts a generated job for `version`, in the context of `config` (for its other settings). */
-export function toScrapeConfig(
+export async function toScrapeConfig(
   cg: ConfigGenerator,
   generated: GeneratedJob,
   config: Config,
   version: PromVersion,
-): Converted {
+): Promise<Converted> {
   const raw = toPlain(generated.config) as Record<string, unknown>;
   const warnings: string[] = [];
   const shard = shardValue(cg.shards());
@@ -108,7 +108,7 @@ export function toScrapeConfig(
       ok: false,
       message: `scrape timeout greater than scrape interval for scrape config with job name "${job.job_name}"`,
     };
-  const problems = versionProblems({ ...config, scrape_configs: [job] }, version);
+  const problems = await versionProblems({ ...config, scrape_configs: [job] }, version);
   if (problems.length > 0) {
     const p = problems[0]!;
     return { ok: false, message: `${formatPath(p.path.slice(2))}: ${p.message}` };

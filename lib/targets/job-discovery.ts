@@ -4,12 +4,7 @@
  * A source that fails is recorded beside the others' groups: one broken source never hides the rest.
  */
 import type { ScrapeConfig } from '#lib/config/index.ts';
-import { callApi } from '#lib/credentials/index.ts';
-import { discoverFiles, formatFileProblem, validateFileSdConfig } from '#lib/discovery/file.ts';
-import { discoverHttp, validateHttpSdConfig } from '#lib/discovery/http.ts';
 import type { DiscoveryOutcome } from '#lib/discovery/types.ts';
-import { discoverKubernetes, validateKubernetesSdConfig } from '#lib/discovery/kubernetes/index.ts';
-import { httpSdRequest, kubernetesConnection } from '#lib/discovery/sd-connection.ts';
 import type { DiscoveryFailure, PromVersion, TargetGroup } from '#lib/discovery/types.ts';
 import { SERVICE_DISCOVERY } from '#lib/config/prometheus-keys.ts';
 import type { StandIn } from '#lib/standin/index.ts';
@@ -66,6 +61,16 @@ export async function discoverJob(job: ScrapeConfig, ctx: DiscoveryContext): Pro
     const where = `kubernetes_sd_configs[${i}]`;
     tasks.push(
       (async () => {
+        // Each discovery and its client load only when a job uses it (Lambda cold starts).
+        const [
+          { discoverKubernetes, validateKubernetesSdConfig },
+          { callApi },
+          { kubernetesConnection },
+        ] = await Promise.all([
+          import('#lib/discovery/kubernetes/index.ts'),
+          import('#lib/credentials/kube-api.ts'),
+          import('#lib/discovery/sd-connection.ts'),
+        ]);
         const checked = validateKubernetesSdConfig(raw, ctx.version);
         // The loader refused invalid blocks already; this only narrows the type.
         if (!checked.ok) throw new Error(`${where}: ${checked.errors[0]?.message ?? 'invalid'}`);
@@ -92,6 +97,8 @@ export async function discoverJob(job: ScrapeConfig, ctx: DiscoveryContext): Pro
     const where = `file_sd_configs[${i}]`;
     tasks.push(
       (async () => {
+        const { discoverFiles, formatFileProblem, validateFileSdConfig } =
+          await import('#lib/discovery/file.ts');
         const checked = validateFileSdConfig(raw, ctx.version);
         if (!checked.ok) throw new Error(`${where}: ${checked.errors[0]?.message ?? 'invalid'}`);
         // The loader made every path absolute against the config's folder.
@@ -137,6 +144,10 @@ export async function discoverJob(job: ScrapeConfig, ctx: DiscoveryContext): Pro
     const where = `http_sd_configs[${i}]`;
     tasks.push(
       (async () => {
+        const [{ discoverHttp, validateHttpSdConfig }, { httpSdRequest }] = await Promise.all([
+          import('#lib/discovery/http.ts'),
+          import('#lib/discovery/sd-connection.ts'),
+        ]);
         const checked = validateHttpSdConfig(raw, ctx.version);
         if (!checked.ok) throw new Error(`${where}: ${checked.errors[0]?.message ?? 'invalid'}`);
         const request = await httpSdRequest(

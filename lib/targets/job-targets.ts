@@ -6,7 +6,8 @@
  */
 import type { Config, ScrapeConfig } from '#lib/config/index.ts';
 import type { LabelSet, PromVersion } from '#lib/discovery/types.ts';
-import { compileRelabelConfigs, relabel, type RelabelRule } from '#lib/relabel/index.ts';
+import { relabel } from '#lib/relabel/process.ts';
+import type { RelabelRule } from '#lib/relabel/index.ts';
 import type { StandIn } from '#lib/standin/index.ts';
 import { discoverJob, type SourceFailure } from './job-discovery.ts';
 import { targetsFromGroup } from './populate.ts';
@@ -55,11 +56,14 @@ export interface JobTargets {
 }
 
 /** The job's relabel rules for `version`; the loader refused invalid ones already. */
-export function compiledRules(
+export async function compiledRules(
   raw: readonly unknown[],
   version: PromVersion,
   kind: 'target' | 'metric' = 'target',
-): RelabelRule[] {
+): Promise<RelabelRule[]> {
+  if (raw.length === 0) return [];
+  // The compiler brings RE2 (re2js): only jobs with rules pay for it.
+  const { compileRelabelConfigs } = await import('#lib/relabel/index.ts');
   const compiled = compileRelabelConfigs(raw, version, { kind });
   if (!compiled.ok) {
     throw new Error(
@@ -76,7 +80,7 @@ export async function jobTargets(
   options: { version: PromVersion; standIn: StandIn | null },
 ): Promise<JobTargets> {
   const discovery = await discoverJob(job, options);
-  const rules = compiledRules(job.relabel_configs, options.version);
+  const rules = await compiledRules(job.relabel_configs, options.version);
   const out: JobTargets = {
     job,
     cluster: options.standIn?.cluster ?? null,

@@ -9,6 +9,7 @@ import type { Config, ScrapeConfig } from '#lib/config/index.ts';
 import { httpSettings } from '#lib/config/schema-http.ts';
 import { parseDuration } from '#lib/config/units.ts';
 import type { PromVersion } from '#lib/discovery/types.ts';
+import type { RelabelRule } from '#lib/relabel/index.ts';
 import type { SkippedJob } from '#lib/result/types.ts';
 import { DEFAULT_SCRAPE_PROTOCOLS } from '#lib/scrape/protocol.ts';
 import type { ScrapeRequest } from '#lib/scrape/types.ts';
@@ -46,6 +47,7 @@ function request(
   target: ActiveTarget,
   version: PromVersion,
   standIn: StandIn | null,
+  metricRelabel: readonly RelabelRule[],
 ): ScrapeRequest | PlannedFailure {
   const job = targets.job;
   const g = config.global;
@@ -98,7 +100,7 @@ function request(
     enableHttp2: http.enableHttp2,
     sampleRules: {
       honorLabels: job.honor_labels,
-      metricRelabel: compiledRules(job.metric_relabel_configs, version, 'metric'),
+      metricRelabel,
       version,
     },
     token: auth.token,
@@ -151,8 +153,9 @@ async function planOne(
       instance: failed.discovered.__address__ ?? null,
     });
   }
+  const metricRelabel = await compiledRules(job.metric_relabel_configs, version, 'metric');
   for (const target of targets.active) {
-    const planned = request(config, targets, target, version, standIn);
+    const planned = request(config, targets, target, version, standIn, metricRelabel);
     if ('reason' in planned) out.failures.push(planned);
     else out.requests.push(planned);
   }

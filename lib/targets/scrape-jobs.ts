@@ -5,7 +5,7 @@
  */
 import type { Config, ScrapeConfig } from '#lib/config/index.ts';
 import type { PromVersion } from '#lib/discovery/types.ts';
-import { planJobs, type JobsPlan } from './jobs.ts';
+import type { JobsPlan } from './jobs.ts';
 
 export type { JobsPlan } from './jobs.ts';
 
@@ -14,8 +14,28 @@ export async function planScrapeJobs(
   jobs: readonly ScrapeConfig[],
   options: { version: PromVersion; now?: () => number },
 ): Promise<JobsPlan> {
+  if (config.operator === undefined) return planPlainJobs(config, jobs, options);
+  // Monitors' jobs run as operator.cluster's Prometheus pod, with the monitor's own verdicts.
+  const { planOperatorJobs } = await import('#lib/operator/plan.ts');
+  const { plain, plan } = await planOperatorJobs(config, jobs, options);
+  const rest = await planPlainJobs(config, plain, options);
+  return {
+    requests: [...rest.requests, ...plan.requests],
+    failures: [...rest.failures, ...plan.failures],
+    skipped: [...rest.skipped, ...plan.skipped],
+    targets: [...rest.targets, ...plan.targets],
+  };
+}
+
+async function planPlainJobs(
+  config: Config,
+  jobs: readonly ScrapeConfig[],
+  options: { version: PromVersion; now?: () => number },
+): Promise<JobsPlan> {
   const empty: JobsPlan = { requests: [], failures: [], skipped: [], targets: [] };
   if (jobs.length === 0) return empty;
+  // Discovery, relabeling and their clients load only when a run has scrape jobs (Lambda cold starts).
+  const { planJobs } = await import('./jobs.ts');
   const pods = config.clusters.filter((c) => c.prometheus?.service_account !== undefined);
   if (pods.length === 0) return planJobs(config, jobs, { version: options.version, standIn: null });
   const { standIn } = await import('#lib/standin/index.ts');

@@ -9,8 +9,8 @@ import { after, before, test } from 'node:test';
 import { loadConfigFile, parseConfig } from '#lib/config/index.ts';
 import { tempFiles } from '../helpers/servers.ts';
 
-function problems(text: string): string[] {
-  const result = parseConfig(text, 'scrape-check.yaml', '/etc/scrape-check');
+async function problems(text: string): Promise<string[]> {
+  const result = await parseConfig(text, 'scrape-check.yaml', '/etc/scrape-check');
   if (result.ok) assert.fail('expected the config to be refused');
   return result.message.split('\n');
 }
@@ -18,7 +18,7 @@ function problems(text: string): string[] {
 const JOB =
   'scrape_configs:\n  - job_name: etcd\n    static_configs: [{targets: ["127.0.0.1:2379"]}]\n';
 
-test('mistakes name the file, line, column, key path and what is wrong', () => {
+test('mistakes name the file, line, column, key path and what is wrong', async () => {
   const table: [string, string][] = [
     [
       `${JOB}    tls_config:\n      ca_file: 12\n`,
@@ -81,26 +81,28 @@ test('mistakes name the file, line, column, key path and what is wrong', () => {
       'scrape-check.yaml:3:5: Map keys must be unique',
     ],
   ];
-  for (const [text, expected] of table) assert.deepEqual(problems(text), [expected], text);
+  for (const [text, expected] of table) assert.deepEqual(await problems(text), [expected], text);
 });
 
-test('a configuration with nothing to check is refused', () => {
+test('a configuration with nothing to check is refused', async () => {
   assert.match(
-    problems('')[0]!,
+    (await problems(''))[0]!,
     /^scrape-check\.yaml: the configuration has no check in it \(the file is empty\)/,
   );
   assert.match(
-    problems('global: {scrape_timeout: 5s}\n')[0]!,
+    (await problems('global: {scrape_timeout: 5s}\n'))[0]!,
     /no static_configs targets, no service discovery scrape-check has, and no clusters/,
   );
   assert.match(
-    problems('scrape_configs:\n  - job_name: k\n    consul_sd_configs: [{server: a:1}]\n')[0]!,
+    (
+      await problems('scrape_configs:\n  - job_name: k\n    consul_sd_configs: [{server: a:1}]\n')
+    )[0]!,
     /has no check in it/,
   );
 });
 
-test('Prometheus keys scrape-check does not act on are warnings that name them', () => {
-  const result = parseConfig(
+test('Prometheus keys scrape-check does not act on are warnings that name them', async () => {
+  const result = await parseConfig(
     `global:\n  evaluation_interval: 1m\nrule_files: [a.yml]\n${JOB}    relabel_configs: []\n    consul_sd_configs: [{server: 'localhost:8500'}]\n`,
     'prometheus.yml',
   );
@@ -112,8 +114,8 @@ test('Prometheus keys scrape-check does not act on are warnings that name them',
   ]);
 });
 
-test('defaults and *_file paths resolve as Prometheus resolves them', () => {
-  const result = parseConfig(
+test('defaults and *_file paths resolve as Prometheus resolves them', async () => {
+  const result = await parseConfig(
     `${JOB}    scheme: https\n    tls_config: {ca_file: certs/ca.pem}\n    bearer_token_file: /var/run/token\n    body_size_limit: 64MiB\n`,
     'x.yaml',
     '/etc/scrape-check',
@@ -128,8 +130,8 @@ test('defaults and *_file paths resolve as Prometheus resolves them', () => {
   assert.equal(result.config.compat.prometheus, '3');
 });
 
-test('JSON configs get line and column too', () => {
-  const result = parseConfig(
+test('JSON configs get line and column too', async () => {
+  const result = await parseConfig(
     '{\n  "scrape_configs": [{"job_name": "x", "static_configs": [{"targets": ["a:1"]}], "scheme": 1}]\n}',
     'c.json',
   );
@@ -162,8 +164,8 @@ test('missing files and directories are problems, not crashes', async () => {
   assert.ok((await loadConfigFile(dir.path('ok.yaml'))).ok);
 });
 
-test('a cluster entry: EKS or kubeconfig, a token source, presets, control_plane ports', () => {
-  const result = parseConfig(
+test('a cluster entry: EKS or kubeconfig, a token source, presets, control_plane ports', async () => {
+  const result = await parseConfig(
     `clusters:
   - name: prod
     eks: {cluster: prod-eks, region: eu-west-1}
@@ -190,7 +192,7 @@ test('a cluster entry: EKS or kubeconfig, a token source, presets, control_plane
   assert.equal(lab!.kubeconfig?.path, '/etc/scrape-check/kube.yaml');
   assert.equal(lab!.control_plane?.scheduler_port, 10259);
   assert.equal(lab!.etcd?.tls_config?.cert_file, '/etc/scrape-check/etcd.pem');
-  const both = parseConfig(
+  const both = await parseConfig(
     'clusters:\n  - name: x\n    eks: {cluster: a, region: b}\n    kubeconfig: {}\n    token: {file: t}\n',
     'c.yaml',
   );

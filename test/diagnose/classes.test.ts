@@ -24,7 +24,7 @@ let files: Awaited<ReturnType<typeof tempFiles>>;
 const servers: Running[] = [];
 
 async function check(job: string): Promise<CheckResult> {
-  const parsed = parseConfig(`scrape_configs:\n${job}`, 'classes.yaml', files.dir);
+  const parsed = await parseConfig(`scrape_configs:\n${job}`, 'classes.yaml', files.dir);
   if (!parsed.ok) throw new Error(parsed.message);
   const [result] = (await runChecks(parsed.config)).results;
   return result!;

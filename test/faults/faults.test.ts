@@ -60,7 +60,7 @@ ${job}
     authorization: {credentials_file: token}
     static_configs: [{targets: ["${healthy.address}"]}]
 `;
-  const parsed = parseConfig(yaml, 'faults.yaml', files.dir);
+  const parsed = await parseConfig(yaml, 'faults.yaml', files.dir);
   if (!parsed.ok) throw new Error(parsed.message);
   const report = await runChecks(parsed.config, options);
   outputs.push(JSON.stringify(report));
@@ -282,7 +282,7 @@ describe('faults end in a verdict, and hurt nobody else', () => {
 `;
     const started = performance.now();
     const { value: result, growthMb } = await peakRssGrowth(async () => {
-      const parsed = parseConfig(config, 'many.yaml', files.dir);
+      const parsed = await parseConfig(config, 'many.yaml', files.dir);
       if (!parsed.ok) throw new Error(parsed.message);
       return runChecks(parsed.config, { concurrency: 1000 });
     });

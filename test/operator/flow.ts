@@ -19,7 +19,7 @@ export async function loadWithOperator(file: string, operator: OperatorConfig): 
   assert.ok(loaded.ok, loaded.ok ? '' : loaded.message);
   const op = structuredClone(operator);
   resolveOperatorFiles(op, new URL('.', `file://${file}`).pathname);
-  return { ...loaded.config, operator: op } as Config;
+  return { ...loaded.config, operator: op };
 }
 
 export interface Planned {

@@ -442,8 +442,10 @@ async function eachLimited<T>(items: readonly T[], limit: number, f: (item: T) =
   await Promise.all(Array.from({ length: limit }, worker));
 }
 
-function parse(text: string, dir: string): Config {
-  const parsed = parseConfig(text, join(dir, 'prometheus.yml'), dir, { prometheusVersion: '2' });
+async function parse(text: string, dir: string): Promise<Config> {
+  const parsed = await parseConfig(text, join(dir, 'prometheus.yml'), dir, {
+    prometheusVersion: '2',
+  });
   assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
   return parsed.config;
 }
@@ -451,7 +453,7 @@ function parse(text: string, dir: string): Config {
 /** The same job, dropping every target at its first rule: its dropped list is every target. */
 async function twinDiscovered(job: JobSpec, file: string, dir: string): Promise<LabelSet[]> {
   const twin: JobSpec = { ...job, relabel_configs: [{ action: 'drop', regex: '.*' }] };
-  const config = parse(renderConfig([twin], file), dir);
+  const config = await parse(renderConfig([twin], file), dir);
   const plan = await planScrapeJobs(config, config.scrape_configs, { version: '2' });
   const targets = plan.targets[0]!;
   assert.equal(targets.active.length + targets.failed.length, 0);
@@ -495,7 +497,7 @@ async function withoutFilepath(
     ...job,
     relabel_configs: [{ action: 'labeldrop', regex: '__meta_filepath' }, ...job.relabel_configs],
   }));
-  const config = parse(renderConfig(unlabelled, file), dir);
+  const config = await parse(renderConfig(unlabelled, file), dir);
   return (await planScrapeJobs(config, config.scrape_configs, { version: '2' })).targets;
 }
 
@@ -511,7 +513,7 @@ async function checkAlone(
     const configText = renderConfig([spec], file);
     await writeFile(file, targets);
     await writeFile(join(dir, 'prometheus.yml'), configText);
-    const config = parse(configText, dir);
+    const config = await parse(configText, dir);
     const plan = await planScrapeJobs(config, config.scrape_configs, { version: '2' });
     const theirs = await promtool(join(dir, 'prometheus.yml'), spec.job_name);
     const side: Side = {
@@ -613,7 +615,7 @@ test(
       await writeFile(file, renderTargets(scenario.groups));
       await writeFile(configFile, configText);
 
-      const config = parse(configText, dir);
+      const config = await parse(configText, dir);
       const plan = await planScrapeJobs(config, config.scrape_configs, { version: '2' });
       assert.equal(plan.targets.length, scenario.jobs.length);
 

@@ -14,8 +14,8 @@ let healthy: Running;
 let hanging: Running;
 let forbidden: Running;
 
-function config(yaml: string): Config {
-  const parsed = parseConfig(yaml, 'test.yaml', '/nonexistent');
+async function config(yaml: string): Promise<Config> {
+  const parsed = await parseConfig(yaml, 'test.yaml', '/nonexistent');
   if (!parsed.ok) throw new Error(parsed.message);
   return parsed.config;
 }
@@ -42,7 +42,7 @@ describe('the runner', () => {
       { length: 40 },
       (_, i) => `{targets: ["${hanging.address}"], labels: {i: "${i}"}}`,
     ).join(', ');
-    const cfg = config(`
+    const cfg = await config(`
 scrape_configs:
   - job_name: hang
     scrape_timeout: 300ms
@@ -69,7 +69,7 @@ scrape_configs:
   });
 
   test('a missing token file fails its own check only, as config_invalid', async () => {
-    const cfg = config(`
+    const cfg = await config(`
 scrape_configs:
   - job_name: broken
     bearer_token_file: /nonexistent/token
@@ -89,7 +89,7 @@ scrape_configs:
   });
 
   test('a failure gets the hint that names the fix', async () => {
-    const cfg = config(
+    const cfg = await config(
       `scrape_configs:\n  - job_name: rbac\n    static_configs: [{targets: ["${forbidden.address}"]}]\n`,
     );
     const [result] = (await runChecks(cfg)).results;
@@ -121,7 +121,7 @@ scrape_configs:
       },
     };
     const warnings: string[] = [];
-    const cfg = config(`
+    const cfg = await config(`
 scrape_configs:
   - job_name: a
     static_configs: [{targets: ["${healthy.address}", "${forbidden.address}"]}]
@@ -154,7 +154,7 @@ scrape_configs:
         return false;
       }
     }
-    const cfg = config(`
+    const cfg = await config(`
 scrape_configs:
   - job_name: a
     static_configs: [{targets: ["${healthy.address}", "${forbidden.address}"]}]
@@ -168,7 +168,7 @@ scrape_configs:
   });
 
   test('a name that matches nothing is an error that lists what exists', async () => {
-    const cfg = config(
+    const cfg = await config(
       `scrape_configs:\n  - job_name: etcd\n    static_configs: [{targets: ["${healthy.address}"]}]\n`,
     );
     await assert.rejects(runChecks(cfg, { jobs: ['etdc'] }), (error: unknown) => {
@@ -179,7 +179,7 @@ scrape_configs:
   });
 
   test('--samples keeps every sample with its labels and value', async () => {
-    const cfg = config(
+    const cfg = await config(
       `scrape_configs:\n  - job_name: s\n    static_configs: [{targets: ["${healthy.address}"]}]\n`,
     );
     const [result] = (await runChecks(cfg, { samples: true })).results;

@@ -34,7 +34,7 @@ after(async () => {
 });
 
 test('discovery_failed, no_targets, config_invalid and skipped come from real sources; healthy targets still pass', async () => {
-  const parsed = parseConfig(
+  const parsed = await parseConfig(
     `scrape_configs:
   - job_name: files
     file_sd_configs: [{files: [good.json, broken.json]}]
