@@ -13,6 +13,25 @@ export interface HintContext {
   url: URL;
   /** First bytes of a non-200 response body (redacted), or null. */
   errorBody: string | null;
+  /** The address came from Kubernetes discovery (a pod, node or Service address). */
+  inCluster?: boolean;
+}
+
+/**
+ * A discovered address reached from outside the cluster's network: pod and Service addresses
+ * route only inside it, and cluster DNS names resolve only there.
+ */
+function outsideCluster(ctx: HintContext): string | null {
+  if (ctx.inCluster !== true) return null;
+  const { reason } = ctx.result;
+  const host = ctx.url.hostname;
+  if (reason === 'dns_failed' && /\.svc(\.|$)/.test(host)) {
+    return `${host} is a cluster DNS name, which resolves only inside the cluster: run scrape-check where Prometheus runs (a pod, or the Lambda functions in the cluster's VPC), or relabel __address__ to an address reachable from here.`;
+  }
+  if (reason === 'connect_timeout' || /no route to host|unreachable/i.test(ctx.result.diagnosis)) {
+    return "This address comes from Kubernetes discovery: it lives in the cluster network, which a laptop or a Lambda function outside the cluster's VPC cannot reach. Run scrape-check where Prometheus runs (a pod, or the functions with the vpc settings of docs/serverless.md), or scrape through the API server proxy.";
+  }
+  return null;
 }
 
 const KUBELET_PORT = '10250';
@@ -42,6 +61,8 @@ const NODES_METRICS_RULE = `add to the scraping ClusterRole:
 
 /** One or two sentences to append to the diagnosis, or null when there is nothing to add. */
 export function hintFor(ctx: HintContext): string | null {
+  const outside = outsideCluster(ctx);
+  if (outside !== null) return outside;
   const { result, url, errorBody } = ctx;
   const p = port(url);
   const body = errorBody ?? '';

@@ -155,7 +155,13 @@ export async function runChecks(config: Config, options: RunOptions = {}): Promi
             if (!result.ok) {
               // The cluster's own answer (a SubjectAccessReview) is more precise than a generic hint.
               const asked = await clusterPlan.diagnose(request, result, outcome.errorBody);
-              if (!asked) addHint({ result, url: request.url, errorBody: outcome.errorBody });
+              if (!asked)
+                addHint({
+                  result,
+                  url: request.url,
+                  errorBody: outcome.errorBody,
+                  inCluster: request.inCluster === true,
+                });
             } else {
               await clusterPlan.review(request, result);
             }

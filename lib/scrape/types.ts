@@ -135,6 +135,8 @@ export interface ScrapeRequest {
   sampleRules?: SampleRules;
   /** The target's public labels after relabeling, for the result (service discovery jobs). */
   labels?: Record<string, string>;
+  /** Found by Kubernetes discovery: an address inside the cluster's network (for diagnoses). */
+  inCluster?: boolean;
   /** Claims of the token in `auth`, for the result (never the token). */
   token: TokenInfo | null;
   /** Warnings the planner already knows (a token about to expire, a Prometheus key not acted on). */

@@ -78,6 +78,7 @@ function request(
     url: url.url,
     targetLabels: target.labels,
     labels: target.labels,
+    inCluster: Object.keys(target.discovered).some((k) => k.startsWith('__meta_kubernetes_')),
     tls: podTls(job.tls_config, standIn),
     auth: auth.settings,
     // Prometheus scrapes with the timeout the target's labels carry after relabeling.

@@ -68,7 +68,8 @@ async function debianTree(root: string, publicCa: Issued, local: Issued | null):
 
 describe(
   'the system trust store, as Go reads it',
-  { skip: !hasTool && 'needs update-ca-certificates and openssl' },
+  // Under CI the tools must be there (.ci/run installs them): a missing one fails loudly.
+  { skip: !hasTool && process.env.CI !== 'true' && 'needs update-ca-certificates and openssl' },
   () => {
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'scrape-check-trust-'));
