@@ -105,7 +105,19 @@ export abstract class ExpositionCursor extends CursorEntry implements PullCursor
       let i = start;
       if (this.blankLines) while (BLANK[b[i]!] === 1) i++;
       const c = b[i]!;
-      if (METRIC_START[c] === 1 || c === BRACE_OPEN) return this.sampleLine(i);
+      if (METRIC_START[c] === 1 || c === BRACE_OPEN) {
+        // Prometheus 2's promparse keeps a sample line's leading blanks in the metric name (Next
+        // sets p.start before the lexer skips them), and scrape.go then refuses the name
+        // ("invalid metric name or label names"): the scrape fails.
+        if (i > start && this.v2 && this.notes !== null) {
+          return this.fail(
+            start,
+            'a metric name at the start of the line (Prometheus 2 keeps the blanks in the name and refuses it)',
+            this.got(start),
+          );
+        }
+        return this.sampleLine(i);
+      }
       if (c === HASH) return this.hashLine(i);
       if (c === LF && this.blankLines) {
         this.pos = i + 1; // promlex.l: blank lines are allowed

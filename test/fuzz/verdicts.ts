@@ -95,16 +95,7 @@ export function disagreement(pair: Pair, c: ResponseCase): string | null {
  * Differences found by the fuzzer whose fix belongs outside the HTTP layer, with why: the test
  * reports them (as diagnostics) instead of failing on them. Keep this list short and named.
  */
-const KNOWN: { quirk: string; lastError: RegExp; why: string }[] = [
-  {
-    // promparse.go Next sets p.start before the lexer skips blanks, so the series and the metric
-    // name keep them, and scrape.go refuses the name ("invalid metric name or label names").
-    quirk: 'body:indented',
-    // Go quotes the name, so a tab shows as `\t`.
-    lastError: /^invalid metric name or label names: \{__name__="( |\\t)/,
-    why: 'a sample line that starts with blanks: Prometheus 2.42 keeps them in the metric name and fails the scrape; lib/exposition skips them (a fix for the parser, not the HTTP layer)',
-  },
-];
+const KNOWN: { quirk: string; lastError: RegExp; why: string }[] = [];
 
 /** Why this disagreement is a known one, or null. */
 export function knownDifference(pair: Pair, c: ResponseCase): string | null {
