@@ -24,6 +24,7 @@ import type {
   ProxySettings,
   TlsSettings,
 } from '#lib/scrape/types.ts';
+import { RESERVED_HEADERS } from '#lib/scrape/http-headers.ts';
 import { tlsConfig } from './schema-credentials.ts';
 
 /**
@@ -253,28 +254,6 @@ function canonical(name: string): string {
     .replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
 }
 
-// prometheus/common config/headers.go ReservedHeaders.
-const RESERVED = new Set([
-  'Authorization',
-  'Host',
-  'Content-Encoding',
-  'Content-Length',
-  'Content-Type',
-  'User-Agent',
-  'Connection',
-  'Keep-Alive',
-  'Proxy-Authenticate',
-  'Proxy-Authorization',
-  'Www-Authenticate',
-  'Accept-Encoding',
-  'X-Prometheus-Remote-Write-Version',
-  'X-Prometheus-Remote-Read-Version',
-  'X-Prometheus-Scrape-Timeout-Seconds',
-  'X-Amz-Date',
-  'X-Amz-Security-Token',
-  'X-Amz-Content-Sha256',
-]);
-
 /**
  * What Prometheus `version` refuses at load among these keys, with its words: the client secret
  * rules (v0.39.0 wants one of client_secret and client_secret_file; v3 allows none but not two),
@@ -335,7 +314,7 @@ export function httpVersionProblems(job: HttpClientInput, version: '2' | '3'): H
   problems.push(...proxyProblems(job, version, []));
   if (version === '3') {
     for (const name of Object.keys(job.http_headers ?? {})) {
-      if (RESERVED.has(canonical(name))) {
+      if (RESERVED_HEADERS.has(canonical(name))) {
         problems.push({
           path: ['http_headers', name],
           message: `setting header ${JSON.stringify(canonical(name))} is not allowed`,

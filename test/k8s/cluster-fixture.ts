@@ -16,6 +16,8 @@
  * const emu = await startClusterEmulator(loopbackAddresses(42));
  * const sd = await emu.startSdBridge(); // http://127.0.0.1:<port>, serving /sd/<role>
  */
+import { writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { K8sEmulator, type EmulatorOptions } from './emulator.ts';
 import type { KubeObject, Namespace, Node, Pod } from './emulator-types.ts';
 import {
@@ -255,4 +257,31 @@ export async function startClusterEmulator(
   const emu = await K8sEmulator.start({ flavor: 'self-managed', ...options, nodes: [] });
   emu.objects.putAll(clusterFixture(addresses));
   return emu;
+}
+
+/**
+ * Writes a kubeconfig that reaches `emu` as its administrator (`system:masters`): scrape-check's
+ * own way into the lab cluster when it stands in for a Prometheus pod there.
+ */
+export function writeAdminKubeconfig(emu: K8sEmulator, file: string): string {
+  writeFileSync(
+    file,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        {
+          name: 'lab',
+          cluster: {
+            server: emu.url,
+            'certificate-authority-data': Buffer.from(emu.ca.certPem).toString('base64'),
+          },
+        },
+      ],
+      users: [{ name: 'admin', user: { token: emu.adminToken } }],
+      contexts: [{ name: 'lab', context: { cluster: 'lab', user: 'admin' } }],
+      'current-context': 'lab',
+    }),
+  );
+  return file;
 }

@@ -10,7 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { endpointsFor, sliceFor, type Backend } from '../k8s/cluster-builders.ts';
-import { loopbackAddresses, startClusterEmulator } from '../k8s/cluster-fixture.ts';
+import {
+  loopbackAddresses,
+  startClusterEmulator,
+  writeAdminKubeconfig,
+} from '../k8s/cluster-fixture.ts';
 import type { K8sEmulator } from '../k8s/emulator.ts';
 import type { Pod, Service } from '../k8s/emulator-types.ts';
 
@@ -64,25 +68,7 @@ export async function startKpsCluster(second: number): Promise<KpsCluster> {
     }
   }
   const dir = mkdtempSync(join(tmpdir(), 'scrape-check-operator-'));
-  writeFileSync(
-    join(dir, 'kubeconfig'),
-    stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [
-        {
-          name: 'lab',
-          cluster: {
-            server: emu.url,
-            'certificate-authority-data': Buffer.from(emu.ca.certPem).toString('base64'),
-          },
-        },
-      ],
-      users: [{ name: 'admin', user: { token: emu.adminToken } }],
-      contexts: [{ name: 'lab', context: { cluster: 'lab', user: 'admin' } }],
-      'current-context': 'lab',
-    }),
-  );
+  writeAdminKubeconfig(emu, join(dir, 'kubeconfig'));
   return {
     emu,
     dir,

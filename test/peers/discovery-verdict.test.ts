@@ -23,7 +23,6 @@ import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { stringify } from 'yaml';
 import { main } from '#lib/cli/main.ts';
 import { makeLeaf } from '#lib/lab/certs.ts';
 import type { RunReport } from '#lib/result/types.ts';
@@ -34,7 +33,11 @@ import {
   startPrometheus,
   type RunningPrometheus,
 } from '../helpers/peers.ts';
-import { loopbackAddresses, startClusterEmulator } from '../k8s/cluster-fixture.ts';
+import {
+  loopbackAddresses,
+  startClusterEmulator,
+  writeAdminKubeconfig,
+} from '../k8s/cluster-fixture.ts';
 import type { K8sEmulator } from '../k8s/emulator.ts';
 import {
   DISCOVERY_JOBS,
@@ -84,25 +87,7 @@ describe(
       dir = mkdtempSync(join(tmpdir(), 'scrape-check-sd-diff-'));
       // scrape-check gets in as an administrator and stands in for monitoring/prometheus.
       const kubeconfig = join(dir, 'kubeconfig');
-      writeFileSync(
-        kubeconfig,
-        stringify({
-          apiVersion: 'v1',
-          kind: 'Config',
-          clusters: [
-            {
-              name: 'lab',
-              cluster: {
-                server: emu.url,
-                'certificate-authority-data': Buffer.from(emu.ca.certPem).toString('base64'),
-              },
-            },
-          ],
-          users: [{ name: 'admin', user: { token: emu.adminToken } }],
-          contexts: [{ name: 'lab', context: { cluster: 'lab', user: 'admin' } }],
-          'current-context': 'lab',
-        }),
-      );
+      writeAdminKubeconfig(emu, kubeconfig);
       const jobs = (flavour: SdFlavour): string => DISCOVERY_JOBS(flavour);
       config = join(dir, 'scrape-check.yaml');
       writeFileSync(

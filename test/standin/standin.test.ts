@@ -10,11 +10,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { stringify } from 'yaml';
 import { main } from '#lib/cli/main.ts';
 import type { RunReport } from '#lib/result/types.ts';
 import { assertNoSecrets, captureIo } from '../helpers/io.ts';
-import { loopbackAddresses, startClusterEmulator } from '../k8s/cluster-fixture.ts';
+import {
+  loopbackAddresses,
+  startClusterEmulator,
+  writeAdminKubeconfig,
+} from '../k8s/cluster-fixture.ts';
 import type { K8sEmulator } from '../k8s/emulator.ts';
 import { PROMETHEUS_RBAC } from '../peers/discovery-jobs.ts';
 
@@ -33,25 +36,7 @@ describe('a clusters[] entry stands in for the Prometheus pod', () => {
       ),
     );
     dir = mkdtempSync(join(tmpdir(), 'scrape-check-standin-'));
-    writeFileSync(
-      join(dir, 'kubeconfig'),
-      stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-          {
-            name: 'lab',
-            cluster: {
-              server: emu.url,
-              'certificate-authority-data': Buffer.from(emu.ca.certPem).toString('base64'),
-            },
-          },
-        ],
-        users: [{ name: 'admin', user: { token: emu.adminToken } }],
-        contexts: [{ name: 'lab', context: { cluster: 'lab', user: 'admin' } }],
-        'current-context': 'lab',
-      }),
-    );
+    writeAdminKubeconfig(emu, join(dir, 'kubeconfig'));
   });
 
   after(async () => {
