@@ -162,11 +162,13 @@ export async function loadSystemRoots(options: SystemRootsOptions = {}): Promise
       continue;
     }
     let added = 0;
-    for (const name of names) {
-      // Go concatenates with "/" and ignores what it cannot read (a subdirectory, say).
-      const data = await readFile(`${dir}/${name}`, 'latin1').catch(() => null);
-      if (data !== null) added += pool.append(data);
-    }
+    // Read side by side (a Debian /etc/ssl/certs holds some 150 files: one at a time costs a cold
+    // start ~150 ms), appended in Go's order. Go concatenates with "/" and ignores what it cannot
+    // read (a subdirectory, say).
+    const contents = await Promise.all(
+      names.map((name) => readFile(`${dir}/${name}`, 'latin1').catch(() => null)),
+    );
+    for (const data of contents) if (data !== null) added += pool.append(data);
     if (added > 0) dirsAdding.push(dir);
   }
   const certificates = [...pool.byDer.values()];
