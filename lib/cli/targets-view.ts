@@ -116,7 +116,7 @@ function explainLines(discovered: LabelSet, steps: Step[] | undefined, c: boolea
   if (!steps) return [];
   const lines: string[] = [];
   let before = discovered;
-  steps.forEach((s, i) => {
+  for (const [i, s] of steps.entries()) {
     const rule = s.rule as {
       action?: string;
       source_labels?: string[];
@@ -132,10 +132,11 @@ function explainLines(discovered: LabelSet, steps: Step[] | undefined, c: boolea
       .filter(Boolean)
       .join(' ');
     lines.push(dim(c, `      ${what}: ${s.keep ? changed(before, s.output) : 'DROPPED'}`));
-    if (!s.keep) return;
+    // After a drop, the remaining steps only say `{}`: the drop is the last line shown.
+    if (!s.keep) break;
     before = s.output;
-  });
-  return lines.slice(0, lines.findIndex((l) => l.endsWith('DROPPED')) + 1 || undefined);
+  }
+  return lines;
 }
 
 /** The document for people: one block per job. */

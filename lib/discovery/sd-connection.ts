@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { inClusterApiServer } from '#lib/config/env.ts';
 import type { HttpSdRequest } from './http-request.ts';
-import { connectKubeconfig, type ClusterConnection } from '#lib/credentials/index.ts';
+import { connectKubeconfig, redact, type ClusterConnection } from '#lib/credentials/index.ts';
 import { CA_PATH, NAMESPACE_PATH, TOKEN_PATH, type StandIn } from '#lib/standin/index.ts';
 import type { DiscoveryFailure } from './types.ts';
 
@@ -255,16 +255,10 @@ export async function httpSdRequest(
         return { status: response.statusCode, headers: response.headers, body };
       } catch (error) {
         const cause = (error as { cause?: { message?: string } }).cause;
-        throw new Error(redactAll(cause?.message ?? (error as Error).message, conn.secrets));
+        throw new Error(redact(cause?.message ?? (error as Error).message, conn.secrets));
       } finally {
         void agent.close().catch(() => undefined);
       }
     },
   };
-}
-
-function redactAll(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
-  return out;
 }

@@ -21,8 +21,6 @@ export interface JobDiscovery {
   warnings: string[];
   /** Discoveries of this job that scrape-check lacks (`consul_sd_configs`). */
   lacking: string[];
-  /** The API connection a Kubernetes block used, to ask it why a list was refused. */
-  refusedBy: Map<SourceFailure, import('#lib/credentials/index.ts').ClusterConnection>;
 }
 
 export interface DiscoveryContext {
@@ -48,7 +46,6 @@ export async function discoverJob(job: ScrapeConfig, ctx: DiscoveryContext): Pro
     lacking: SERVICE_DISCOVERY.filter(
       (key) => key in job && (job as Record<string, unknown>)[key] !== undefined,
     ),
-    refusedBy: new Map(),
   };
   const record = (where: string, outcome: DiscoveryOutcome): void => {
     if (outcome.ok) {
@@ -89,7 +86,6 @@ export async function discoverJob(job: ScrapeConfig, ctx: DiscoveryContext): Pro
           ownNamespace: connection.ownNamespace,
         });
         record(where, outcome);
-        if (!outcome.ok) out.refusedBy.set(out.failures[out.failures.length - 1]!, connection.conn);
       })(),
     );
   });
@@ -118,8 +114,11 @@ export async function discoverJob(job: ScrapeConfig, ctx: DiscoveryContext): Pro
           });
         }
         const read = new Set(outcome.files.map((f) => f.file));
+        // Each failure below is said once, as a failure: its warning from discoverFiles goes.
+        const failed = outcome.files.flatMap((f) => (f.problem ? [f.file] : []));
         for (const pattern of checked.config.files) {
           if (/[*?[]/.test(pattern) || read.has(pattern)) continue;
+          failed.push(JSON.stringify(pattern));
           out.failures.push({
             where,
             failure: {
@@ -128,13 +127,9 @@ export async function discoverJob(job: ScrapeConfig, ctx: DiscoveryContext): Pro
             },
           });
         }
-        const named = (w: string): boolean => / matches no file:/.test(w) && !/[*?[]/.test(w);
         out.warnings.push(
           ...outcome.warnings
-            .filter(
-              (w) =>
-                !named(w) && !outcome.files.some((f) => f.problem && w.startsWith(f.problem.file)),
-            )
+            .filter((w) => !failed.some((f) => w.startsWith(f)))
             .map((w) => `${where}: ${w}`),
         );
       })(),

@@ -46,13 +46,10 @@ export interface JobTargets {
   active: ActiveTarget[];
   dropped: DroppedTarget[];
   failed: FailedTarget[];
-  /** Identical active targets Prometheus keeps once: how many were folded. */
-  duplicates: number;
   sourceFailures: SourceFailure[];
   warnings: string[];
   /** Discoveries this job uses that scrape-check lacks. */
   lacking: string[];
-  refusedBy: Awaited<ReturnType<typeof discoverJob>>['refusedBy'];
 }
 
 /** The job's relabel rules for `version`; the loader refused invalid ones already. */
@@ -88,11 +85,9 @@ export async function jobTargets(
     active: [],
     dropped: [],
     failed: [],
-    duplicates: 0,
     sourceFailures: discovery.failures,
     warnings: discovery.warnings,
     lacking: discovery.lacking,
-    refusedBy: discovery.refusedBy,
   };
   const defaults = {
     jobName: job.job_name,
@@ -114,7 +109,6 @@ export async function jobTargets(
         const first = seen.get(key);
         if (first) {
           first.folded++;
-          out.duplicates++;
           continue;
         }
         const active: ActiveTarget = {

@@ -3,7 +3,6 @@
  * rule to add when the API server refused a list), and why a job that discovered fine still ends
  * with nothing to scrape (which rule dropped how many: "my targets vanished").
  */
-import type { ClusterConnection } from '#lib/credentials/index.ts';
 import { reviewAccess, ruleYaml, type Access } from '#lib/diagnose/rbac.ts';
 import type { StandIn } from '#lib/standin/index.ts';
 import type { SourceFailure } from './job-discovery.ts';
@@ -12,7 +11,6 @@ import type { JobTargets } from './job-targets.ts';
 /** `discovery_failed`'s diagnosis: what failed, and for a refused list the rule that is missing. */
 export async function sourceFailureDiagnosis(
   failed: SourceFailure,
-  _conn: ClusterConnection | null,
   standIn: StandIn | null,
   timeoutMs: number,
 ): Promise<string> {

@@ -9,7 +9,6 @@ import type { Config, ScrapeConfig } from '#lib/config/index.ts';
 import { httpSettings } from '#lib/config/schema-http.ts';
 import { parseDuration } from '#lib/config/units.ts';
 import type { PromVersion } from '#lib/discovery/types.ts';
-import type { RelabelRule } from '#lib/relabel/index.ts';
 import type { SkippedJob } from '#lib/result/types.ts';
 import { DEFAULT_SCRAPE_PROTOCOLS } from '#lib/scrape/protocol.ts';
 import type { ScrapeRequest } from '#lib/scrape/types.ts';
@@ -41,16 +40,63 @@ function staticWarnings(job: ScrapeConfig, scheme: string, hasAuth: boolean): st
   return warnings;
 }
 
-function request(
+/** What every target of a job is scraped with: resolved once per job, shared by its requests. */
+type JobRequestSettings = Omit<
+  ScrapeRequest,
+  | 'job'
+  | 'cluster'
+  | 'instance'
+  | 'url'
+  | 'targetLabels'
+  | 'labels'
+  | 'inCluster'
+  | 'timeoutMs'
+  | 'warnings'
+> & { timeoutMs: number };
+
+async function jobRequestSettings(
   config: Config,
-  targets: JobTargets,
-  target: ActiveTarget,
+  job: ScrapeConfig,
   version: PromVersion,
   standIn: StandIn | null,
-  metricRelabel: readonly RelabelRule[],
+): Promise<JobRequestSettings> {
+  const g = config.global;
+  const auth = podAuth(job, standIn);
+  const http = httpSettings(job);
+  return {
+    tls: podTls(job.tls_config, standIn),
+    auth: auth.settings,
+    timeoutMs: jobTiming(job, config).timeoutMs,
+    limits: {
+      bodySizeLimit: job.body_size_limit ?? g.body_size_limit,
+      sampleLimit: job.sample_limit ?? g.sample_limit,
+      labelLimit: job.label_limit ?? g.label_limit,
+      labelNameLengthLimit: job.label_name_length_limit ?? g.label_name_length_limit,
+      labelValueLengthLimit: job.label_value_length_limit ?? g.label_value_length_limit,
+    },
+    scrapeProtocols: job.scrape_protocols ?? g.scrape_protocols ?? DEFAULT_SCRAPE_PROTOCOLS,
+    fallbackScrapeProtocol: job.fallback_scrape_protocol ?? null,
+    followRedirects: job.follow_redirects,
+    enableCompression: job.enable_compression,
+    oauth2: http.oauth2,
+    proxy: http.proxy,
+    httpHeaders: http.httpHeaders,
+    enableHttp2: http.enableHttp2,
+    sampleRules: {
+      honorLabels: job.honor_labels,
+      metricRelabel: await compiledRules(job.metric_relabel_configs, version, 'metric'),
+      version,
+    },
+    token: auth.token,
+  };
+}
+
+function request(
+  targets: JobTargets,
+  target: ActiveTarget,
+  settings: JobRequestSettings,
 ): ScrapeRequest | PlannedFailure {
   const job = targets.job;
-  const g = config.global;
   const url = target.url;
   const instance = target.labels.instance ?? target.internal.__address__ ?? '';
   // Go parses the URL Prometheus prints, and url.Parse lowercases the scheme (HTTPS works).
@@ -69,9 +115,8 @@ function request(
       token: null,
     };
   }
-  const auth = podAuth(job, standIn);
-  const http = httpSettings(job);
   return {
+    ...settings,
     job: job.job_name,
     cluster: targets.cluster,
     instance,
@@ -79,34 +124,10 @@ function request(
     targetLabels: target.labels,
     labels: target.labels,
     inCluster: Object.keys(target.discovered).some((k) => k.startsWith('__meta_kubernetes_')),
-    tls: podTls(job.tls_config, standIn),
-    auth: auth.settings,
     // Prometheus scrapes with the timeout the target's labels carry after relabeling.
-    timeoutMs:
-      parseDuration(target.internal.__scrape_timeout__ ?? '') ?? jobTiming(job, config).timeoutMs,
-    limits: {
-      bodySizeLimit: job.body_size_limit ?? g.body_size_limit,
-      sampleLimit: job.sample_limit ?? g.sample_limit,
-      labelLimit: job.label_limit ?? g.label_limit,
-      labelNameLengthLimit: job.label_name_length_limit ?? g.label_name_length_limit,
-      labelValueLengthLimit: job.label_value_length_limit ?? g.label_value_length_limit,
-    },
-    scrapeProtocols: job.scrape_protocols ?? g.scrape_protocols ?? DEFAULT_SCRAPE_PROTOCOLS,
-    fallbackScrapeProtocol: job.fallback_scrape_protocol ?? null,
-    followRedirects: job.follow_redirects,
-    enableCompression: job.enable_compression,
-    oauth2: http.oauth2,
-    proxy: http.proxy,
-    httpHeaders: http.httpHeaders,
-    enableHttp2: http.enableHttp2,
-    sampleRules: {
-      honorLabels: job.honor_labels,
-      metricRelabel,
-      version,
-    },
-    token: auth.token,
+    timeoutMs: parseDuration(target.internal.__scrape_timeout__ ?? '') ?? settings.timeoutMs,
     warnings: [
-      ...staticWarnings(job, scheme, auth.settings !== null),
+      ...staticWarnings(job, scheme, settings.auth !== null),
       ...targets.warnings,
       ...(target.folded > 0
         ? [
@@ -137,12 +158,8 @@ async function planOne(
     token: null,
   });
   for (const failed of targets.sourceFailures) {
-    const conn = targets.refusedBy.get(failed);
     out.failures.push(
-      jobLevel(
-        'discovery_failed',
-        await sourceFailureDiagnosis(failed, conn ?? null, standIn, timeout),
-      ),
+      jobLevel('discovery_failed', await sourceFailureDiagnosis(failed, standIn, timeout)),
     );
   }
   for (const failed of targets.failed) {
@@ -154,18 +171,18 @@ async function planOne(
       instance: failed.discovered.__address__ ?? null,
     });
   }
-  const metricRelabel = await compiledRules(job.metric_relabel_configs, version, 'metric');
+  const settings = await jobRequestSettings(config, job, version, standIn);
   for (const target of targets.active) {
-    const planned = request(config, targets, target, version, standIn, metricRelabel);
+    const planned = request(targets, target, settings);
     if ('reason' in planned) out.failures.push(planned);
     else out.requests.push(planned);
   }
-  const hasSources =
-    targets.job.static_configs.length +
-      targets.job.kubernetes_sd_configs.length +
-      targets.job.file_sd_configs.length +
-      targets.job.http_sd_configs.length >
-    0;
+  const hasSources = [
+    job.static_configs,
+    job.kubernetes_sd_configs,
+    job.file_sd_configs,
+    job.http_sd_configs,
+  ].some((list) => list.length > 0);
   if (
     targets.active.length === 0 &&
     targets.sourceFailures.length === 0 &&
