@@ -15,6 +15,13 @@ export const CLUSTER_PRESETS = [
   'etcd',
 ] as const;
 
+/** `namespace/name`. */
+function namespacedName(example: string) {
+  return z
+    .string()
+    .check(z.regex(/^[^/\s]+\/[^/\s]+$/, `expected namespace/name, e.g. ${example}`));
+}
+
 /** One `clusters[]` entry: exactly one way in, and exactly one token source. */
 export const cluster = z
   .strictObject({
@@ -83,13 +90,15 @@ export const cluster = z
     scrape_timeout: z.optional(duration),
     // Stand in for a Prometheus that runs in this cluster: its in-cluster ServiceAccount files and
     // in-cluster discovery resolve to a TokenRequest token for this ServiceAccount (lib/standin).
+    // With `resource` (or `agent`), the config is the one the Prometheus Operator generated for
+    // that resource, read from the cluster, with the pod's mounts (lib/operator/cluster).
     prometheus: z.optional(
       z.strictObject({
-        service_account: z
-          .string()
-          .check(
-            z.regex(/^[^/\s]+\/[^/\s]+$/, 'expected namespace/name, e.g. monitoring/prometheus'),
-          ),
+        service_account: z.optional(namespacedName('monitoring/prometheus')),
+        resource: z.optional(namespacedName('monitoring/k8s')),
+        agent: z.optional(namespacedName('monitoring/agent')),
+        // The shard whose pod is stood in for (its $(SHARD) and $(POD_NAME)); default 0.
+        shard: z.optional(z.number().check(z.int(), z.nonnegative())),
       }),
     ),
   })
@@ -115,6 +124,42 @@ export const cluster = z
           message:
             'a cluster needs one of service_account (TokenRequest) and token (secret or file), or prometheus.service_account to scrape as',
         });
+      }
+      const p = c.prometheus;
+      if (p !== undefined) {
+        if (p.resource !== undefined && p.agent !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['prometheus', 'agent'],
+            message: 'at most one of prometheus.resource and prometheus.agent may be set',
+          });
+        if (p.service_account === undefined && p.resource === undefined && p.agent === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['prometheus'],
+            message:
+              'prometheus needs service_account (a Prometheus you run from a prometheus.yml), or resource or agent (one the Prometheus Operator runs)',
+          });
+        if (p.shard !== undefined && p.resource === undefined && p.agent === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['prometheus', 'shard'],
+            message:
+              'prometheus.shard picks a shard of an operator resource: set resource or agent',
+          });
+        // The presets scrape as a ServiceAccount; the resource's is only known once it is read.
+        if (
+          p.service_account === undefined &&
+          !c.service_account &&
+          !c.token &&
+          c.targets.length > 0
+        )
+          ctx.addIssue({
+            code: 'custom',
+            path: ['targets'],
+            message:
+              'the control-plane presets need a ServiceAccount to scrape as: set service_account (or prometheus.service_account), or targets: [] to check only what the Prometheus resource scrapes',
+          });
       }
       if (c.targets.length === 0 && !c.prometheus) {
         ctx.addIssue({

@@ -6,12 +6,13 @@ import * as z from 'zod/mini';
 import { IGNORED_GLOBAL, IGNORED_SCRAPE } from './prometheus-keys.ts';
 import { authorization, basicAuth, tlsConfig } from './schema-credentials.ts';
 import { httpClientChecks, httpClientKeys } from './schema-http.ts';
-import { duration, ignoredKeys, limit, scrapeProtocol, size, target } from './schema-values.ts';
+import { duration, ignoredKeys, limit, scrapeProtocol, size } from './schema-values.ts';
 
 export { authorization, basicAuth, tlsConfig } from './schema-credentials.ts';
 
 const staticConfig = z.strictObject({
-  targets: z._default(z.array(target), []),
+  // Checked per job (checkStaticTargets): a URL is fine where relabel_configs can move it.
+  targets: z._default(z.array(z.string()), []),
   labels: z._default(z.record(z.string(), z.string()), {}),
 });
 
@@ -100,6 +101,20 @@ export const scrapeConfig = z
           message: 'at most one of credentials and credentials_file may be set',
         });
       }
+      // config.go ScrapeConfig.Validate → checkStaticTargets (2.42 and HEAD): a target holding
+      // "/" is refused only in a job without relabel_configs; blackbox_exporter's jobs (and every
+      // Probe the operator generates) put URLs there and move them into __param_target.
+      if (job.relabel_configs.length === 0)
+        job.static_configs.forEach((group, i) => {
+          group.targets.forEach((t, j) => {
+            if (t.includes('/'))
+              ctx.addIssue({
+                code: 'custom',
+                path: ['static_configs', i, 'targets', j],
+                message: `${JSON.stringify(t)} is not a valid hostname: a target is host or host:port, without a scheme or a path (put those in scheme and metrics_path)`,
+              });
+          });
+        });
       if (job.basic_auth?.password !== undefined && job.basic_auth.password_file !== undefined) {
         ctx.addIssue({
           code: 'custom',

@@ -25,8 +25,10 @@ import {
   GeneratorError,
 } from './generator.ts';
 import { needsNamespaceLabels, type NamespaceLabels } from './select.ts';
+import type { FromCluster } from './cluster/from-cluster.ts';
 import { readOperatorSources } from './sources.ts';
 import { AssetStore, type ApiGet } from './store.ts';
+import { operatorOrigin, setOperatorOrigin } from './origin.ts';
 
 /** What one expansion knows, shared by its jobs. */
 export interface OperatorRun {
@@ -37,25 +39,23 @@ export interface OperatorRun {
   /** scrape-check's own way into the cluster (for the no-target diagnoses). */
   checker: ApiGet | null;
   store: AssetStore;
+  /** Files the operator mounts into the pod (a generated config read from the cluster). */
+  mounts?: ReadonlyMap<string, string>;
 }
 
 /** Where a job of the expanded config came from. */
 export type Origin =
   | { kind: 'generated'; run: OperatorRun; generated: GeneratedJob; warnings: string[] }
+  /** A job of the config the operator generated, read from the cluster (cluster/running.ts). */
+  | { kind: 'running'; run: OperatorRun; warnings: string[] }
   | {
       kind: 'failed';
       run: OperatorRun;
-      monitor: Monitor;
+      /** The monitor it came from; null for a job of the generated config, or the whole resource. */
+      monitor: Monitor | null;
       failure: Pick<PlannedFailure, 'reason' | 'diagnosis'>;
     }
   | { kind: 'unselected'; run: OperatorRun; monitor: Monitor; why: string };
-
-const origins = new WeakMap<ScrapeConfig, Origin>();
-
-/** The origin of a job the expansion added, or undefined for the config's own jobs. */
-export function operatorOrigin(job: ScrapeConfig): Origin | undefined {
-  return origins.get(job);
-}
 
 export interface ExpandOptions {
   version: PromVersion;
@@ -139,6 +139,23 @@ export async function expandOperator(config: Config, options: ExpandOptions): Pr
   if (sources.problems.length > 0) return fail(sources.problems);
   const warnings = [...sources.warnings];
   const cluster = config.clusters.find((c) => c.name === op.cluster)!;
+  // No monitors named: list them, and the resource that selects them, from the cluster.
+  let listed: Extract<FromCluster, { ok: true }> | null = null;
+  if (op.monitors === undefined) {
+    const { readClusterMonitors } = await import('./cluster/from-cluster.ts');
+    const got = await readClusterMonitors(cluster, { now: options.now ?? Date.now });
+    if (!got.ok)
+      return {
+        ok: true,
+        config: { ...config, scrape_configs: [...config.scrape_configs, got.job] },
+        run: null,
+        warnings,
+      };
+    listed = got;
+    sources.monitors = got.monitors;
+    sources.prometheus = got.resource.prometheus;
+    warnings.push(...got.warnings);
+  }
   const prometheus = sources.prometheus;
   const sa = serviceAccountOf(cluster, prometheus, warnings);
   if (sa === null)
@@ -192,7 +209,7 @@ export async function expandOperator(config: Config, options: ExpandOptions): Pr
 
   const added: ScrapeConfig[] = [];
   const register = (job: ScrapeConfig, origin: Origin) => {
-    origins.set(job, origin);
+    setOperatorOrigin(job, origin);
     added.push(job);
   };
   const failAll = (
@@ -234,6 +251,7 @@ export async function expandOperator(config: Config, options: ExpandOptions): Pr
         now,
       });
   }
+  if (listed !== null) await staleCheck(listed, run, added, warnings);
   const taken = new Map(config.scrape_configs.map((j, i) => [j.job_name, i]));
   const clashes = added.filter((j) => taken.has(j.job_name));
   if (clashes.length > 0)
@@ -252,4 +270,39 @@ export async function expandOperator(config: Config, options: ExpandOptions): Pr
     run,
     warnings,
   };
+}
+
+/**
+ * Monitors from the cluster and the Secret the operator generated from them: when the two
+ * disagree, say so (cluster/stale.ts), on the run and on each differing job's results.
+ */
+async function staleCheck(
+  listed: Extract<FromCluster, { ok: true }>,
+  run: OperatorRun,
+  added: readonly ScrapeConfig[],
+  warnings: string[],
+): Promise<void> {
+  const admitted = new Set<Monitor>();
+  for (const job of added) {
+    const origin = operatorOrigin(job);
+    if (origin?.kind === 'generated') admitted.add(origin.generated.monitor);
+  }
+  const { compareWithSecret } = await import('./cluster/stale.ts');
+  const stale = await compareWithSecret({
+    get: listed.get,
+    ref: listed.ref,
+    prometheus: listed.resource.prometheus,
+    conditions: listed.resource.conditions,
+    monitors: [...admitted],
+    store: run.store,
+  });
+  if (stale.warning === null) return;
+  warnings.push(stale.warning);
+  for (const job of added) {
+    const origin = operatorOrigin(job);
+    if (origin?.kind === 'generated' && stale.jobs.has(job.job_name))
+      origin.warnings.push(
+        `this job is not the one the operator is running: ${stale.differences.find((d) => d.startsWith(`${job.job_name}:`)) ?? job.job_name} (the operator's reconcile failed or is behind: see its logs and the Prometheus resource's status)`,
+      );
+  }
 }

@@ -12,7 +12,8 @@
  * // expanded.config.scrape_configs now holds serviceMonitor/<ns>/<name>/<i>, … jobs
  * const { plain, plan } = await planOperatorJobs(expanded.config, jobs, { version: '3' });
  */
-export { expandOperator, operatorOrigin } from './expand.ts';
+export { expandOperator } from './expand.ts';
+export { jobCluster, operatorOrigin } from './origin.ts';
 export type { Expansion, ExpandOptions, OperatorRun, Origin } from './expand.ts';
 export { planOperatorJobs } from './plan.ts';
 export type { OperatorPlan } from './plan.ts';

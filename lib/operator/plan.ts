@@ -15,7 +15,8 @@ import { redact } from '#lib/credentials/index.ts';
 import type { JobsPlan } from '#lib/targets/jobs.ts';
 import { describeMonitor } from './crd-monitors.ts';
 import { explainMonitorNoTargets } from './explain.ts';
-import { operatorOrigin, type Origin, type OperatorRun } from './expand.ts';
+import type { Origin, OperatorRun } from './expand.ts';
+import { operatorOrigin } from './origin.ts';
 
 export interface OperatorPlan {
   /** The jobs that are not the operator's: plan them as before. */
@@ -26,6 +27,9 @@ export interface OperatorPlan {
 
 const empty = (): JobsPlan => ({ requests: [], failures: [], skipped: [], targets: [] });
 
+/** The origins whose jobs are planned as the pod: generated from monitors, or read from the cluster. */
+type Planned = Extract<Origin, { kind: 'generated' | 'running' }>;
+
 /** Splits `jobs` and plans the operator's. Never throws for anything a monitor or cluster does. */
 export async function planOperatorJobs(
   config: Config,
@@ -33,10 +37,7 @@ export async function planOperatorJobs(
   options: { version: PromVersion; now?: () => number },
 ): Promise<OperatorPlan> {
   const plain: ScrapeConfig[] = [];
-  const byRun = new Map<
-    OperatorRun,
-    { job: ScrapeConfig; origin: Extract<Origin, { kind: 'generated' }> }[]
-  >();
+  const byRun = new Map<OperatorRun, { job: ScrapeConfig; origin: Planned }[]>();
   const plan = empty();
   for (const job of jobs) {
     const origin = operatorOrigin(job);
@@ -76,14 +77,17 @@ function merge(into: JobsPlan, from: JobsPlan): void {
 async function planRun(
   config: Config,
   run: OperatorRun,
-  list: { job: ScrapeConfig; origin: Extract<Origin, { kind: 'generated' }> }[],
+  list: { job: ScrapeConfig; origin: Planned }[],
   options: { version: PromVersion; now?: () => number },
 ): Promise<JobsPlan> {
   const [{ standIn }, { planJobs }] = await Promise.all([
     import('#lib/standin/index.ts'),
     import('#lib/targets/jobs.ts'),
   ]);
-  const pod = await standIn(run.cluster, { now: options.now ?? Date.now });
+  const pod = await standIn(run.cluster, {
+    now: options.now ?? Date.now,
+    ...(run.mounts === undefined ? {} : { files: run.mounts }),
+  });
   if (!pod.ok) {
     const out = empty();
     for (const { job } of list)
@@ -111,7 +115,8 @@ async function planRun(
   notReadyWarnings(out);
   for (const failure of out.failures) {
     const origin = byName.get(failure.job);
-    if (failure.reason !== 'no_targets' || origin === undefined || run.checker === null) continue;
+    if (failure.reason !== 'no_targets' || origin?.kind !== 'generated' || run.checker === null)
+      continue;
     const targets = out.targets.find((t) => t.job.job_name === failure.job);
     if (targets === undefined) continue;
     const cause = await explainMonitorNoTargets(origin.generated, targets, run.checker);

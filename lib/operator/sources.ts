@@ -67,7 +67,7 @@ export async function readOperatorSources(
     problems: [],
   };
   const seen = new Map<string, Monitor>();
-  for (const pattern of op.monitors) {
+  for (const pattern of op.monitors ?? []) {
     for (const file of await expand(pattern, out)) {
       const text = await read(file, out, 'operator.monitors');
       if (text === null) continue;
@@ -92,7 +92,7 @@ export async function readOperatorSources(
     }
   }
   out.monitors = [...seen.values()];
-  if (out.monitors.length === 0 && out.problems.length === 0)
+  if (op.monitors !== undefined && out.monitors.length === 0 && out.problems.length === 0)
     out.problems.push(
       problem(
         op.monitors.join(', '),

@@ -95,6 +95,48 @@ export class AssetStore {
     return fetched;
   }
 
+  /**
+   * A whole Secret's or ConfigMap's data (a volume mounts every key), or the API's failed answer
+   * (its status says whether it is missing or forbidden). A Secret's values are remembered for
+   * redaction, and the object is cached for the key reads that follow.
+   */
+  async objectData(
+    kind: 'secret' | 'configmap',
+    namespace: string,
+    name: string,
+  ): Promise<
+    | { ok: true; data: Record<string, string> }
+    | { ok: false; answer: Extract<ApiResult, { ok: false }> }
+  > {
+    const cached = this.#cache.get(`${kind}/${namespace}/${name}`);
+    if (cached?.ok === true) return { ok: true, data: { ...cached.data } };
+    if (this.#get === null)
+      return {
+        ok: false,
+        answer: {
+          ok: false,
+          status: null,
+          message: 'no cluster to read it from',
+          code: null,
+          body: null,
+        },
+      };
+    const plural = kind === 'secret' ? 'secrets' : 'configmaps';
+    const answer = await this.#get(
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/${plural}/${encodeURIComponent(name)}`,
+    );
+    if (!answer.ok) return { ok: false, answer };
+    const data = decodeData(answer.body, kind === 'secret');
+    if (kind === 'secret') for (const v of Object.values(data)) this.#remember(v);
+    this.#cache.set(`${kind}/${namespace}/${name}`, { ok: true, data });
+    return { ok: true, data: { ...data } };
+  }
+
+  /** Remembers a secret value found elsewhere (a generated config's inline password), for redaction. */
+  remember(value: string): void {
+    this.#remember(value);
+  }
+
   /** `StoreBuilder.GetSecretKey`: the value, or the operator's error. */
   async secretKey(namespace: string, sel: KeySelector): Promise<Read> {
     const got = await this.#fetch('secret', namespace, sel.name);

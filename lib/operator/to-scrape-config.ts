@@ -90,7 +90,15 @@ export async function toScrapeConfig(
   }
   if (raw.scrape_timeout === undefined) {
     const interval = parseDuration(String(raw.scrape_interval)) ?? 60_000;
-    const globalTimeout = typeof global.scrape_timeout === 'string' ? global.scrape_timeout : '10s';
+    // An unset global timeout is 10s capped at the global interval (config.go
+    // GlobalConfig.UnmarshalYAML, in 2.x and 3.x alike).
+    const globalInterval = parseDuration(String(global.scrape_interval)) ?? 60_000;
+    const globalTimeout =
+      typeof global.scrape_timeout === 'string'
+        ? global.scrape_timeout
+        : globalInterval < 10_000
+          ? String(global.scrape_interval)
+          : '10s';
     const timeout = parseDuration(globalTimeout) ?? 10_000;
     raw.scrape_timeout = timeout > interval ? raw.scrape_interval : globalTimeout;
   }

@@ -4,6 +4,7 @@
  * that passes.
  */
 import type { ClusterConfig, Config, ScrapeConfig } from '#lib/config/index.ts';
+import { jobCluster } from '#lib/operator/origin.ts';
 
 export interface Selection {
   jobs: ScrapeConfig[];
@@ -38,20 +39,31 @@ export function selectChecks(
     for (const p of presets) set.add(p);
     picked.set(c, set);
   };
+  // A cluster's name also picks the jobs that run as its Prometheus pod (its operator monitors,
+  // its Prometheus resource's generated config): a cluster with only those has no presets.
+  const pickCluster = (c: ClusterConfig): boolean => {
+    pick(c, c.targets);
+    const own = config.scrape_configs.filter((j) => jobCluster(j) === c.name);
+    for (const job of own) jobs.add(job);
+    return c.targets.length > 0 || own.length > 0;
+  };
   const unknown: string[] = [];
   for (const name of names) {
     // A scrape job's own name wins: `etcd` names the plain job etcd when there is one, and only
-    // otherwise the etcd preset of every cluster (`prod/etcd` always names the preset).
-    const job = config.scrape_configs.find((j) => j.job_name === name);
-    if (job) {
-      jobs.add(job);
+    // otherwise the etcd preset of every cluster (`prod/etcd` always names the preset). Two
+    // clusters running the same chart give jobs of the same name: the name picks all of them.
+    const named = config.scrape_configs.filter((j) => j.job_name === name);
+    if (named.length > 0) {
+      for (const job of named) jobs.add(job);
       continue;
     }
     let matched = false;
     const [clusterName, preset] = name.includes('/') ? name.split('/', 2) : [name, undefined];
     for (const c of config.clusters) {
-      if (c.name === clusterName) {
-        const presets = preset === undefined ? c.targets : c.targets.filter((t) => t === preset);
+      if (c.name === clusterName && preset === undefined) {
+        if (pickCluster(c)) matched = true;
+      } else if (c.name === clusterName) {
+        const presets = c.targets.filter((t) => t === preset);
         if (presets.length > 0) {
           pick(c, presets);
           matched = true;
@@ -68,7 +80,7 @@ export function selectChecks(
   }
   for (const name of clusters) {
     const c = config.clusters.find((x) => x.name === name);
-    if (c) pick(c, c.targets);
+    if (c) pickCluster(c);
     else unknown.push(name);
   }
   if (unknown.length > 0) {

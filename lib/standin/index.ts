@@ -40,10 +40,12 @@ function serviceAccountRef(ref: string): { namespace: string; name: string } {
 /**
  * Gets into the cluster as scrape-check, then mints a token for the Prometheus ServiceAccount.
  * API calls of the stand-in (discovery) then use that token, never scrape-check's own rights.
+ * `files` adds what else the pod has mounted (the Prometheus Operator's TLS assets, Secrets and
+ * ConfigMaps under /etc/prometheus), held in memory beside the ServiceAccount's files.
  */
 export async function standIn(
   cluster: ClusterConfig,
-  options: { now: () => number; timeoutMs?: number },
+  options: { now: () => number; timeoutMs?: number; files?: PodFiles },
 ): Promise<{ ok: true; value: StandIn } | Failure> {
   const ref = cluster.prometheus?.service_account;
   if (ref === undefined)
@@ -86,7 +88,10 @@ export async function standIn(
       conn: podConn,
       checker: conn,
       token: token.value,
-      files: podFiles(secret, conn.caPem ?? '', sa.namespace),
+      files: new Map([
+        ...(options.files ?? []),
+        ...podFiles(secret, conn.caPem ?? '', sa.namespace),
+      ]),
     },
   };
 }

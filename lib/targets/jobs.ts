@@ -68,11 +68,12 @@ async function jobRequestSettings(
     auth: auth.settings,
     timeoutMs: jobTiming(job, config).timeoutMs,
     limits: {
-      bodySizeLimit: job.body_size_limit ?? g.body_size_limit,
-      sampleLimit: job.sample_limit ?? g.sample_limit,
-      labelLimit: job.label_limit ?? g.label_limit,
-      labelNameLengthLimit: job.label_name_length_limit ?? g.label_name_length_limit,
-      labelValueLengthLimit: job.label_value_length_limit ?? g.label_value_length_limit,
+      // A job's 0 is "the global limit" (config.go ScrapeConfig.Validate, 3.x; 2.x has none).
+      bodySizeLimit: job.body_size_limit || g.body_size_limit,
+      sampleLimit: job.sample_limit || g.sample_limit,
+      labelLimit: job.label_limit || g.label_limit,
+      labelNameLengthLimit: job.label_name_length_limit || g.label_name_length_limit,
+      labelValueLengthLimit: job.label_value_length_limit || g.label_value_length_limit,
     },
     scrapeProtocols: job.scrape_protocols ?? g.scrape_protocols ?? DEFAULT_SCRAPE_PROTOCOLS,
     fallbackScrapeProtocol: job.fallback_scrape_protocol ?? null,

@@ -14,7 +14,13 @@ export async function planScrapeJobs(
   jobs: readonly ScrapeConfig[],
   options: { version: PromVersion; now?: () => number },
 ): Promise<JobsPlan> {
-  if (config.operator === undefined) return planPlainJobs(config, jobs, options);
+  // Monitors (operator) and a Prometheus resource's generated config both run as a stand-in pod.
+  const fromOperator =
+    config.operator !== undefined ||
+    config.clusters.some(
+      (c) => c.prometheus?.resource !== undefined || c.prometheus?.agent !== undefined,
+    );
+  if (!fromOperator) return planPlainJobs(config, jobs, options);
   // Monitors' jobs run as operator.cluster's Prometheus pod, with the monitor's own verdicts.
   const { planOperatorJobs } = await import('#lib/operator/plan.ts');
   const { plain, plan } = await planOperatorJobs(config, jobs, options);

@@ -45,6 +45,12 @@ import {
   type KubeObject,
 } from './emulator-objects.ts';
 import { objectRoute } from './emulator-objects-http.ts';
+import {
+  OperatorObjects,
+  isOperatorKind,
+  operatorRoute,
+  type CustomObject,
+} from './emulator-operator.ts';
 import { handleBridgeRequest, startBridgeServer } from './sd-bridge.ts';
 
 export interface EmulatorNode {
@@ -106,6 +112,8 @@ export class K8sEmulator {
   readonly adminToken = `admin-${randomBytes(16).toString('hex')}`;
   /** Every object the API serves lists of; nodes live here too. */
   readonly objects = new ObjectStore();
+  /** The Prometheus Operator's resources and ConfigMaps (emulator-operator.ts). */
+  readonly operator = new OperatorObjects();
   offsetMs = 0;
   url = '';
   ca!: Issued;
@@ -204,7 +212,7 @@ export class K8sEmulator {
   }
 
   /**
-   * Applies YAML manifests (deploy/*.yaml): ServiceAccounts, Roles, bindings, Secrets, and the
+   * Applies YAML manifests (deploy/kubernetes/*.yaml): ServiceAccounts, Roles, bindings, Secrets, and the
    * objects the store holds (a namespaced one without a namespace goes to `default`).
    */
   applyYaml(text: string): void {
@@ -222,6 +230,7 @@ export class K8sEmulator {
           object.metadata.name,
           object.metadata.annotations?.['kubernetes.io/service-account.name'] ?? '',
         );
+      else if (isOperatorKind(object.kind)) this.operator.put(object as unknown as CustomObject);
       else if (isStoredKind(object.kind))
         this.objects.put({
           ...object,
@@ -562,6 +571,8 @@ export class K8sEmulator {
     }
     const objects = objectRoute(this.objects, method, url);
     if (objects !== null) return objects;
+    const operator = operatorRoute(this.operator, method, url);
+    if (operator !== null) return operator;
     const proxy = /^\/api\/v1\/nodes\/([^/]+)\/proxy(\/metrics(?:\/cadvisor)?)$/.exec(path);
     if (proxy !== null) {
       const name = decodeURIComponent(proxy[1] ?? '');

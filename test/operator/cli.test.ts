@@ -67,9 +67,9 @@ operator:
     return { code, out: io.out(), err: io.err() };
   }
 
-  it('targets --json: every job the operator generates, the unselected monitor skipped, the rejected one an error', async () => {
+  it('targets --json: every job the operator generates, the unselected monitor skipped, the rejected one an error (exit 1: that job scrapes nothing)', async () => {
     const { code, out } = await cli('targets', '--json');
-    assert.equal(code, 0);
+    assert.equal(code, 1);
     const doc = JSON.parse(out) as {
       activeTargets: { scrapePool: string; labels: Record<string, string> }[];
       skipped: { scrapePool: string; why: string }[];

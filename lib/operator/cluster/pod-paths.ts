@@ -1,0 +1,89 @@
+/**
+ * A generated job's files as its pod would read them: every `*_file` setting of the scrape (TLS,
+ * `authorization`, `bearer_token_file`, `basic_auth`, `oauth2`) that points into one of the
+ * operator's mounts (`/etc/prometheus/…`) becomes the inline value of the mounted file, read from
+ * the cluster into memory (never to disk). The ServiceAccount's own token and CA
+ * (`/var/run/secrets/kubernetes.io/serviceaccount/…`) stay files: the stand-in resolves them to
+ * its TokenRequest token and the cluster's CA. Discovery blocks keep their paths too: the stand-in
+ * serves them from the same in-memory files. A file the pod would not have fails the job, with why.
+ */
+import type { ScrapeConfig, TlsConfig } from '#lib/config/index.ts';
+import { SERVICE_ACCOUNT_DIR } from '#lib/standin/index.ts';
+import { whyMissing, type Mounts } from './mounts.ts';
+
+const MOUNTED = '/etc/prometheus/';
+
+/** The job with its mounted files inlined, or the first file the pod would not have. */
+export type Resolved = { ok: true; job: ScrapeConfig } | { ok: false; message: string };
+
+/**
+ * Inlines what `job` reads from the operator's mounts. Values are secrets: the returned job must
+ * never be printed.
+ */
+export function resolvePodPaths(job: ScrapeConfig, mounts: Mounts): Resolved {
+  const out = structuredClone(job);
+  const problems: string[] = [];
+  /** The mounted content for `path`, or undefined (not a mount path, or missing: noted). */
+  const read = (path: string | undefined, key: string): string | undefined => {
+    if (path === undefined || !path.startsWith(MOUNTED) || path.startsWith(SERVICE_ACCOUNT_DIR))
+      return undefined;
+    const value = mounts.files.get(path);
+    if (value === undefined) problems.push(`${key} ${path}: ${whyMissing(mounts, path)}`);
+    return value;
+  };
+  const tls = (t: TlsConfig | undefined, at: string): void => {
+    if (t === undefined) return;
+    for (const [file, inline] of [
+      ['ca_file', 'ca'],
+      ['cert_file', 'cert'],
+      ['key_file', 'key'],
+    ] as const) {
+      const value = read(t[file], `${at}.${file}`);
+      if (value === undefined) continue;
+      Reflect.deleteProperty(t, file);
+      t[inline] = value;
+    }
+  };
+  tls(out.tls_config, 'tls_config');
+  const auth = out.authorization;
+  if (auth !== undefined) {
+    const value = read(auth.credentials_file, 'authorization.credentials_file');
+    if (value !== undefined) {
+      delete auth.credentials_file;
+      auth.credentials = value.trim();
+    }
+  }
+  const bearer = read(out.bearer_token_file, 'bearer_token_file');
+  if (bearer !== undefined) {
+    delete out.bearer_token_file;
+    out.bearer_token = bearer.trim();
+  }
+  const basic = out.basic_auth;
+  if (basic !== undefined) {
+    const password = read(basic.password_file, 'basic_auth.password_file');
+    if (password !== undefined) {
+      delete basic.password_file;
+      basic.password = password.trim();
+    }
+    const username = read(basic.username_file, 'basic_auth.username_file');
+    if (username !== undefined) {
+      delete basic.username_file;
+      basic.username = username.trim();
+    }
+  }
+  const oauth2 = out.oauth2;
+  if (oauth2 !== undefined) {
+    const secret = read(oauth2.client_secret_file, 'oauth2.client_secret_file');
+    if (secret !== undefined) {
+      delete oauth2.client_secret_file;
+      oauth2.client_secret = secret.trim();
+    }
+    tls(oauth2.tls_config, 'oauth2.tls_config');
+  }
+  if (problems.length > 0)
+    return {
+      ok: false,
+      message: `the Prometheus pod would not have the file${problems.length > 1 ? 's' : ''} this job reads (Prometheus fails to create its scrape client and scrapes nothing for it): ${problems.join('; ')}`,
+    };
+  return { ok: true, job: out };
+}
