@@ -8,19 +8,16 @@
 import { once } from 'node:events';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { detectFormat, ExpositionStream } from '#lib/exposition/index.ts';
 import type { ExpositionFormat, ExpositionResult } from '#lib/exposition/index.ts';
-import type { Io } from './io.ts';
+import { PARSE } from './commands.ts';
+import { reportUsageError, UsageError, type Io } from './io.ts';
+import { helpText, parseCommandArgs } from './options.ts';
 
-const USAGE = 'usage: scrape-check parse [FILE|-] [--json] [--format auto|prometheus|openmetrics]';
 const CHUNK = 64 * 1024;
 const FORMATS = ['auto', 'prometheus', 'openmetrics'] as const;
 type FormatChoice = (typeof FORMATS)[number];
-
-/** A problem with the command line or the file itself: exit 2 with one message. */
-class Usage extends Error {}
 
 function isFormatChoice(s: string): s is FormatChoice {
   return (FORMATS as readonly string[]).includes(s);
@@ -47,15 +44,15 @@ export async function parseCommand(args: string[], io: Io): Promise<number> {
   try {
     const parsed = parseOptions(args);
     if (parsed === 'help') {
-      io.stdout.write(`${USAGE}\n`);
+      io.stdout.write(`${helpText(PARSE)}\n`);
       return 0;
     }
     json = parsed.json;
     source = await openSource(parsed.file, parsed.format, io);
   } catch (error) {
-    if (!(error instanceof Usage)) throw error;
-    io.stderr.write(`scrape-check parse: ${error.message}\n`);
-    return 2;
+    // Handled here as well as in main(): tests and callers run this command on its own.
+    if (!(error instanceof UsageError)) throw error;
+    return reportUsageError(io, error);
   }
 
   let result: ExpositionResult;
@@ -63,7 +60,7 @@ export async function parseCommand(args: string[], io: Io): Promise<number> {
     result = await parseSource(source, json);
   } catch (error) {
     // A read error or corrupt gzip data: the input is not a readable exposition.
-    io.stderr.write(`${source.display}: ${(error as Error).message}\n`);
+    io.stderr.write(`${source.display}: ${describeReadError(error)}\n`);
     return 1;
   } finally {
     await source.close();
@@ -82,40 +79,26 @@ export async function parseCommand(args: string[], io: Io): Promise<number> {
 function parseOptions(
   args: string[],
 ): 'help' | { file: string; json: boolean; format: FormatChoice } {
-  let values: { json?: boolean; format?: string; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      options: {
-        json: { type: 'boolean' },
-        format: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    }));
-  } catch (error) {
-    throw new Usage(`${(error as Error).message} (${USAGE})`);
-  }
-  if (values.help === true) return 'help';
-  const format = values.format ?? 'auto';
+  const parsed = parseCommandArgs(PARSE, args);
+  if (parsed.flag('help')) return 'help';
+  const format = parsed.text('format') ?? 'auto';
   if (!isFormatChoice(format)) {
-    throw new Usage(
+    throw new UsageError(
       `--format must be auto, prometheus or openmetrics, got ${JSON.stringify(format)}`,
+      'parse',
     );
   }
-  if (positionals.length > 1) {
-    throw new Usage(`expected one FILE (or - for stdin), got ${positionals.length}`);
-  }
-  return { file: positionals[0] ?? '-', json: values.json === true, format };
+  return { file: parsed.positionals[0] ?? '-', json: parsed.flag('json'), format };
 }
 
 async function openSource(file: string, choice: FormatChoice, io: Io): Promise<Source> {
   const forced = choice === 'auto' ? null : choice;
   if (file === '-') {
     if ((io.stdin as { isTTY?: boolean }).isTTY === true) {
-      throw new Usage('no FILE given and stdin is a terminal (use - with a pipe, or name a file)');
+      throw new UsageError(
+        'no FILE given and stdin is a terminal (use - with a pipe, or name a file)',
+        'parse',
+      );
     }
     return {
       display: '<stdin>',
@@ -128,11 +111,11 @@ async function openSource(file: string, choice: FormatChoice, io: Io): Promise<S
   try {
     fh = await open(file, 'r');
   } catch (error) {
-    throw new Usage(`${file}: ${describeOpenError(error)}`);
+    throw new UsageError(`${file}: ${describeOpenError(error)}`);
   }
   try {
     const stat = await fh.stat();
-    if (stat.isDirectory()) throw new Usage(`${file}: is a directory, not a file`);
+    if (stat.isDirectory()) throw new UsageError(`${file}: is a directory, not a file`);
     const head = new Uint8Array(2);
     const { bytesRead } = await fh.read(head, 0, 2, 0);
     const gzip = bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
@@ -150,8 +133,8 @@ async function openSource(file: string, choice: FormatChoice, io: Io): Promise<S
     return { display: file, chunks, format, close: () => fh.close() };
   } catch (error) {
     await fh.close();
-    if (error instanceof Usage) throw error;
-    throw new Usage(`${file}: ${(error as Error).message}`);
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${file}: ${(error as Error).message}`);
   }
 }
 
@@ -165,6 +148,15 @@ async function* readInto(fh: FileHandle, buf: Uint8Array): AsyncGenerator<Uint8A
     if (bytesRead === 0) return;
     yield buf.subarray(0, bytesRead);
   }
+}
+
+/** A read or gzip error in scrape-check's words, zlib's own kept in brackets for searching. */
+function describeReadError(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === 'Z_BUF_ERROR') return `the gzip data ends early: the file is cut short (${message})`;
+  if (code?.startsWith('Z_')) return `the gzip data is corrupt (${message})`;
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  return `cannot be read (${code ?? message})`;
 }
 
 function describeOpenError(error: unknown): string {

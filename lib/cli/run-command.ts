@@ -2,17 +2,15 @@
  * `scrape-check run`: load the config, run the checks, print a table (or the contract's JSON), and
  * exit 0 when every check passed, 1 when one failed, 2 for bad usage or configuration.
  */
-import { parseArgs } from 'node:util';
 import { loadConfigFile } from '#lib/config/index.ts';
 import { withOperatorJobs } from '#lib/operator/with-jobs.ts';
 import { runChecks, selectChecks } from '#lib/runner/index.ts';
 import type { CheckResult } from '#lib/result/types.ts';
 import { createSinks } from '#lib/sinks/index.ts';
-import { UsageError, type Io } from './io.ts';
+import { RUN } from './commands.ts';
+import { UsageError, warn, type Io } from './io.ts';
+import { parseCommandArgs, prometheusVersionOption } from './options.ts';
 import { renderTable } from './table.ts';
-
-export const RUN_USAGE = `usage: scrape-check run [--config FILE] [--job NAME]... [--json] [--samples]
-                        [--concurrency N] [--prometheus-version 2|3] [--no-sinks]`;
 
 interface RunArgs {
   config: string;
@@ -25,40 +23,23 @@ interface RunArgs {
 }
 
 function parseRunArgs(args: string[]): RunArgs {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      config: { type: 'string', short: 'c' },
-      job: { type: 'string', multiple: true, short: 'j' },
-      json: { type: 'boolean' },
-      samples: { type: 'boolean' },
-      concurrency: { type: 'string' },
-      'prometheus-version': { type: 'string' },
-      'no-sinks': { type: 'boolean' },
-    },
-  });
-  if (positionals.length > 0)
-    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}\n${RUN_USAGE}`);
-  const concurrency = values.concurrency === undefined ? 32 : Number(values.concurrency);
+  const parsed = parseCommandArgs(RUN, args);
+  const given = parsed.text('concurrency');
+  const concurrency = given === undefined ? 32 : Number(given);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new UsageError(
-      `--concurrency takes a whole number of at least 1, got ${JSON.stringify(values.concurrency)}`,
+      `--concurrency takes a whole number of at least 1, got ${JSON.stringify(given)}`,
+      'run',
     );
   }
-  const version = values['prometheus-version'];
-  if (version !== undefined && version !== '2' && version !== '3') {
-    throw new UsageError(`--prometheus-version takes 2 or 3, got ${JSON.stringify(version)}`);
-  }
   return {
-    config: values.config ?? 'scrape-check.yaml',
-    jobs: values.job ?? [],
-    json: values.json ?? false,
-    samples: values.samples ?? false,
+    config: parsed.text('config') ?? 'scrape-check.yaml',
+    jobs: parsed.list('job'),
+    json: parsed.flag('json'),
+    samples: parsed.flag('samples'),
     concurrency,
-    prometheusVersion: version,
-    sinks: !(values['no-sinks'] ?? false),
+    prometheusVersion: prometheusVersionOption(parsed, 'run'),
+    sinks: !parsed.flag('no-sinks'),
   };
 }
 
@@ -81,6 +62,7 @@ function progress(
   };
 }
 
+/** Runs `scrape-check run` (options in commands.ts) and returns its exit code. */
 export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const opts = parseRunArgs(args);
   const loaded = await withOperatorJobs(
@@ -91,17 +73,22 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv)
   );
   if (!loaded.ok) throw new UsageError(loaded.message);
   const selected = selectChecks(loaded.config, opts.jobs);
-  if (!selected.ok) throw new UsageError(selected.message);
-  for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
+  if (!selected.ok) throw new UsageError(selected.message, 'run');
+  for (const warning of loaded.warnings) warn(io, warning);
+  // Options that do nothing in this mode say so, rather than being silently ignored.
+  if (opts.samples && !opts.json)
+    warn(io, '--samples does nothing without --json (it adds the samples to the JSON document)');
+  if (!opts.sinks && loaded.config.sinks.remote_write === undefined)
+    warn(io, '--no-sinks does nothing here: the config has no sinks.remote_write to skip');
   // What the run itself reports (a sink that retried and gave up, say) follows the table or the
   // JSON: written as it came, it would land above the results, or in the middle of the progress
   // line (issue 13). On a crash it is still written, before the error.
   const held: string[] = [];
-  const warn = (message: string): void => {
-    held.push(`warning: ${message}\n`);
+  const hold = (message: string): void => {
+    held.push(message);
   };
   const { sinks, forward } = opts.sinks
-    ? createSinks(loaded.config.sinks, { environment: 'cli', warn })
+    ? createSinks(loaded.config.sinks, { environment: 'cli', warn: hold })
     : { sinks: [], forward: [] };
   const bar = progress(io, opts.json);
   try {
@@ -111,7 +98,7 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv)
       samples: opts.samples,
       sinks,
       forward,
-      warn,
+      warn: hold,
       onResult: (result, done, total) => {
         bar.update(result, done, total);
       },
@@ -130,6 +117,6 @@ export async function runCommand(args: string[], io: Io, env: NodeJS.ProcessEnv)
     bar.clear();
     throw error;
   } finally {
-    for (const line of held) io.stderr.write(line);
+    for (const message of held) warn(io, message);
   }
 }

@@ -4,7 +4,9 @@
  * one-line summary. Colour only on a terminal, and never when NO_COLOR is set.
  */
 import type { CheckResult, RunReport } from '#lib/result/types.ts';
+import { wrap } from './wrap.ts';
 
+/** How the table is drawn: for a terminal, or plain for a pipe. */
 export interface TableStyle {
   color: boolean;
   /** Terminal width for wrapping diagnoses; 0 means do not wrap. */
@@ -28,28 +30,7 @@ function certDays(result: CheckResult): string {
   return days === null || days === undefined ? '-' : String(days);
 }
 
-function wrap(text: string, width: number, indent: string): string[] {
-  const lines: string[] = [];
-  for (const paragraph of text.split('\n')) {
-    // A paragraph's own indentation (a YAML rule to paste) is kept, on every line it wraps to.
-    const lead = indent + (/^ */.exec(paragraph)?.[0] ?? '');
-    const words = paragraph.trim().split(' ');
-    if (width <= lead.length + 20) {
-      lines.push(lead + words.join(' '));
-      continue;
-    }
-    let line = '';
-    for (const word of words) {
-      if (line && lead.length + line.length + 1 + word.length > width) {
-        lines.push(lead + line);
-        line = word;
-      } else line = line ? `${line} ${word}` : word;
-    }
-    lines.push(lead + line);
-  }
-  return lines;
-}
-
+/** The table, its diagnoses and warnings wrapped to `style.width`, and the summary line. */
 export function renderTable(report: RunReport, style: TableStyle): string {
   const header = ['JOB', 'INSTANCE', 'VERDICT', 'REASON', 'TIME', 'SERIES', 'CERT DAYS'];
   const rows = report.results.map((r) => [

@@ -7,12 +7,14 @@ import type { LabelSet, PromVersion } from '#lib/discovery/types.ts';
 import { relabelSteps } from '#lib/relabel/index.ts';
 import type { JobsPlan } from '#lib/targets/scrape-jobs.ts';
 
+/** One relabel rule's effect on a target (`--explain`), as Prometheus 3.8's relabel steps say it. */
 export interface Step {
   rule: unknown;
   output: LabelSet;
   keep: boolean;
 }
 
+/** The `targets --json` document: docs/reference.md, "targets --json". */
 export interface TargetsDocument {
   activeTargets: {
     scrapePool: string;
@@ -38,6 +40,7 @@ export interface TargetsDocument {
   skipped: { scrapePool: string; why: string }[];
 }
 
+/** Builds the `targets --json` document from the planned jobs (with `steps` under `explain`). */
 export function targetsDocument(
   plan: JobsPlan,
   options: { explain: boolean; version: PromVersion },

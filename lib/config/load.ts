@@ -5,94 +5,40 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { formatPath, formatProblem, type ConfigProblem } from './errors.ts';
-import {
-  IGNORED_GLOBAL,
-  IGNORED_SCRAPE,
-  IGNORED_TLS,
-  IGNORED_TOP_LEVEL,
-  SERVICE_DISCOVERY,
-  SUPPORTED_DISCOVERY,
-} from './prometheus-keys.ts';
+import { byPosition, formatProblem, nearest, type ConfigProblem } from './errors.ts';
+import { decoderKeysAt, misplacedKey, schemaKeysAt } from './known-keys.ts';
+import { describe, problemAt, valueAt, type Located } from './locate.ts';
+import { SUPPORTED_DISCOVERY } from './prometheus-keys.ts';
 import { configSchema, type Config, type ScrapeConfig, type TlsConfig } from './schema.ts';
-import { NOT_IN_PROMETHEUS_2 } from './schema-http.ts';
 import { resolveOperatorFiles } from './schema-operator.ts';
 import { versionProblems } from './version-checks.ts';
+import { ignoredKeyWarnings } from './warnings.ts';
 
 /** How to read a config: for which Prometheus major version (default: the config's `compat`). */
 export interface ParseOptions {
   prometheusVersion?: '2' | '3';
 }
 
+/** A loaded configuration with its warnings (sorted by line), or every problem found in it. */
 export type ConfigResult =
   | { ok: true; config: Config; warnings: string[]; origin: string }
   | { ok: false; problems: ConfigProblem[]; message: string };
 
-interface Located {
-  doc: ReturnType<typeof parseDocument>;
-  lines: LineCounter;
-  origin: string;
-}
+const UNKNOWN_KEY = 'unknown key: neither Prometheus nor scrape-check has it';
 
-/** Finds the YAML node at `path`, or the deepest node on the way when the rest is missing. */
-function nodeAt(doc: Located['doc'], path: readonly PropertyKey[], wantKey: boolean): Node | null {
-  let node: unknown = doc.contents;
-  let found: Node | null = (node as Node | null) ?? null;
-  for (let i = 0; i < path.length; i++) {
-    const segment = path[i];
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (p) => isScalar(p.key) && String(p.key.value) === String(segment),
-      );
-      if (!pair) return found;
-      const last = i === path.length - 1;
-      if (last && wantKey && isScalar(pair.key)) return pair.key;
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      node = node.items[segment];
-    } else return found;
-    if (node && typeof node === 'object' && 'range' in node) found = node as Node;
-    else if (isPair(node)) return found;
-  }
-  return found;
-}
-
-function problemAt(
-  at: Located,
-  path: readonly PropertyKey[],
-  message: string,
-  wantKey = false,
-): ConfigProblem {
-  const node = nodeAt(at.doc, path, wantKey);
-  const offset = node?.range?.[0];
-  const pos = offset === undefined ? null : at.lines.linePos(offset);
-  return {
-    file: at.origin,
-    line: pos?.line ?? null,
-    column: pos?.col ?? null,
-    path: formatPath(path),
-    message,
-  };
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
-  let value = data;
-  for (const segment of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[segment];
-  }
-  return value;
+/**
+ * An unknown key's message, with the nearest known key of the same mapping when one is near
+ * enough to be a typo, or where the key would be known one level off (an indentation slip).
+ */
+function unknownKeyMessage(path: readonly PropertyKey[], key: string): string {
+  const near = nearest(key, schemaKeysAt(path));
+  if (near !== null) return `${UNKNOWN_KEY}; did you mean ${near}?`;
+  const misplaced = misplacedKey(path, key);
+  if (misplaced !== null) return `unknown key here: ${misplaced}`;
+  return `${UNKNOWN_KEY} (check the spelling and the indentation)`;
 }
 
 /** Rewrites zod's issues into sentences that say what was expected and what was found. */
@@ -107,12 +53,7 @@ function problemsFromIssues(
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         problems.push(
-          problemAt(
-            at,
-            [...issue.path, key],
-            'unknown key: neither Prometheus nor scrape-check has it (check the spelling and the indentation)',
-            true,
-          ),
+          problemAt(at, [...issue.path, key], unknownKeyMessage(issue.path, key), true),
         );
       }
     } else if (issue.code === 'invalid_type' && value === undefined) {
@@ -132,44 +73,6 @@ function problemsFromIssues(
     }
   }
   return problems;
-}
-
-/** Warnings for the Prometheus keys present that scrape-check does not act on. */
-function ignoredKeyWarnings(at: Located, data: Record<string, unknown>): string[] {
-  const warnings: string[] = [];
-  const warn = (path: PropertyKey[], why: string): void => {
-    warnings.push(formatProblem(problemAt(at, path, why, true)));
-  };
-  const check = (obj: unknown, keys: readonly string[], path: PropertyKey[]): void => {
-    if (obj === null || typeof obj !== 'object') return;
-    for (const key of keys) {
-      if (!(key in obj)) continue;
-      const why = (SERVICE_DISCOVERY as readonly string[]).includes(key)
-        ? `scrape-check has no ${key.replace(/_sd_configs$/, '')} discovery: the targets it would find are not checked (the job is listed as skipped)`
-        : 'a Prometheus setting that scrape-check does not act on: it does not change whether a scrape works';
-      warn([...path, key], why);
-    }
-  };
-  check(data, IGNORED_TOP_LEVEL, []);
-  check(data.global, IGNORED_GLOBAL, ['global']);
-  const jobs = Array.isArray(data.scrape_configs) ? (data.scrape_configs as unknown[]) : [];
-  jobs.forEach((job, i) => {
-    check(job, IGNORED_SCRAPE, ['scrape_configs', i]);
-    const j = job as Record<string, unknown>;
-    check(j.tls_config, IGNORED_TLS, ['scrape_configs', i, 'tls_config']);
-    check(j.authorization, ['credentials_ref'], ['scrape_configs', i, 'authorization']);
-    check(j.basic_auth, ['username_ref', 'password_ref'], ['scrape_configs', i, 'basic_auth']);
-    // Keys Prometheus 3 has and 2.42 refuses ("field not found"): accepted, and said.
-    for (const key of NOT_IN_PROMETHEUS_2) {
-      const path = key.split('.');
-      if (valueAt(j, path) === undefined) continue;
-      warn(
-        ['scrape_configs', i, ...path],
-        'a Prometheus 3 key: Prometheus 2.x refuses to load a file that has it (field not found)',
-      );
-    }
-  });
-  return warnings;
 }
 
 function expandPath(file: string, baseDir: string): string {
@@ -268,7 +171,7 @@ function resolveFiles(config: Config, baseDir: string): void {
 const englishIssues: z.core.$ZodErrorMap = en().localeError;
 
 function fail(problems: ConfigProblem[]): ConfigResult {
-  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  problems.sort(byPosition);
   return { ok: false, problems, message: problems.map(formatProblem).join('\n') };
 }
 
@@ -327,11 +230,17 @@ export async function parseConfig(
   const version = options.prometheusVersion ?? config.compat.prometheus;
   const refused = await versionProblems(config, version);
   if (refused.length > 0) {
-    return fail(
-      refused.map((p) =>
-        problemAt(at, p.path, `${p.message} (as Prometheus ${version} refuses it)`),
-      ),
-    );
+    const problems: ConfigProblem[] = [];
+    for (const p of refused) {
+      const unknown = /^field (\S+) not found in type /.exec(p.message)?.[1];
+      const near =
+        unknown === undefined ? null : nearest(unknown, await decoderKeysAt(p.path, version));
+      const hint = near === null ? '' : `; did you mean ${near}?`;
+      const message = `${p.message} (as Prometheus ${version} refuses it)${hint}`;
+      // An unknown key is shown at the key itself, as the schema's own unknown keys are.
+      problems.push(problemAt(at, p.path, message, unknown !== undefined));
+    }
+    return fail(problems);
   }
   if (!config.scrape_configs.some(hasCheck) && config.clusters.length === 0) {
     return fail([

@@ -22,11 +22,14 @@ export type LabBehaviour =
   | 'empty'
   | 'many-samples';
 
+/** One case of the lab: a breakage, how an endpoint reproduces it, and the verdict it must get. */
 export interface LabCase {
   /** The job name in the lab's config, and the row's name in the table. */
   job: string;
   title: string;
   expect: Reason;
+  /** What Prometheus 2 would give instead, where it decides differently. */
+  prometheus2?: Reason;
   server:
     { cert: LabCert; mtls?: boolean; plain?: boolean; behaviour: LabBehaviour } | { refused: true };
   /** Extra keys for this job's scrape_config (YAML flow text). */
@@ -39,6 +42,7 @@ export interface LabCase {
   port?: number;
 }
 
+/** Every case, in the order the lab shows them. */
 export const LAB_CASES: LabCase[] = [
   {
     job: 'healthy',
@@ -132,6 +136,7 @@ export const LAB_CASES: LabCase[] = [
     job: 'html-content-type',
     title: 'a text/html Content-Type, refused by Prometheus 3',
     expect: 'unsupported_content_type',
+    prometheus2: 'ok',
     server: { cert: 'good', behaviour: 'html' },
     token: 'good',
   },

@@ -22,6 +22,7 @@ export interface Issued {
   keys: CryptoKeyPair;
 }
 
+/** What a CA certificate is made with. */
 export interface CaOptions {
   commonName: string;
   /** Signs this CA with another (an intermediate); self-signed when absent. */
@@ -33,6 +34,7 @@ export interface CaOptions {
   ips?: string[];
 }
 
+/** What a leaf certificate is made with, flaws included. */
 export interface LeafOptions {
   commonName: string;
   /** DNS names for the SAN extension. */

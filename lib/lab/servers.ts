@@ -20,10 +20,16 @@ import type { LabBehaviour, LabCase, LabCert } from './cases.ts';
 import { daysFromNow, makeCa, makeLeaf, type Issued } from './certs.ts';
 import { LAB_METRICS } from './exposition.ts';
 
+/** A running lab: its folder, its config, and how to close it. */
 export interface Lab {
   dir: string;
-  /** The lab's scrape-check config, YAML, its files in `dir`. */
+  /**
+   * The lab's config: a prometheus.yml (Prometheus's keys only, so Prometheus loads it too) whose
+   * CA and token files are absolute paths in `dir`.
+   */
   configText: string;
+  /** Where configText is written: `dir`/prometheus.yml. */
+  configFile: string;
   /** Every secret the lab made (tokens, keys), so tests can check none leaked. */
   secrets: string[];
   close(): Promise<void>;
@@ -185,7 +191,11 @@ export async function startLab(cases: readonly LabCase[]): Promise<Lab> {
       .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
       .join('.');
     await writeFile(join(dir, 'token-legacy'), `${legacyToken}\n`, { mode: 0o600 });
-    const tokenFiles = { good: 'token', expired: 'token-expired', legacy: 'token-legacy' } as const;
+    const tokenFiles = {
+      good: join(dir, 'token'),
+      expired: join(dir, 'token-expired'),
+      legacy: join(dir, 'token-legacy'),
+    } as const;
     const accepted = [goodToken, legacyToken];
 
     const jobs: Record<string, unknown>[] = [];
@@ -211,7 +221,7 @@ export async function startLab(cases: readonly LabCase[]): Promise<Lab> {
       }
       const extra = { ...(c.config ?? {}) } as Record<string, unknown>;
       const tls = {
-        ca_file: 'ca.pem',
+        ca_file: join(dir, 'ca.pem'),
         ...((extra.tls_config as Record<string, unknown> | undefined) ?? {}),
       };
       delete extra.tls_config;
@@ -233,11 +243,13 @@ export async function startLab(cases: readonly LabCase[]): Promise<Lab> {
       });
     }
     const configText = stringify({ global: { scrape_timeout: '3s' }, scrape_configs: jobs });
-    await writeFile(join(dir, 'scrape-check.yaml'), configText);
+    const configFile = join(dir, 'prometheus.yml');
+    await writeFile(configFile, configText);
     const keys = Object.values(certs).map((c) => c.keyPem);
     return {
       dir,
       configText,
+      configFile,
       secrets: [
         goodToken,
         expiredToken,

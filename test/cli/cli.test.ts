@@ -1,13 +1,12 @@
 /**
  * The command line as users script it: exit codes 0/1/2, one JSON document on stdout with --json,
- * one message on stderr and nothing on stdout for bad usage or configuration, and the lab.
+ * one message on stderr and nothing on stdout for bad usage or configuration, `--help` everywhere.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { main } from '#lib/cli/main.ts';
-import { runLab } from '#lib/lab/command.ts';
-import { REASONS } from '#lib/result/reasons.ts';
+import { COMMANDS } from '#lib/cli/commands.ts';
 import { assertNoSecrets, captureIo } from '../helpers/io.ts';
 import { METRICS, startHttp, tempFiles, TEXT, type Running } from '../helpers/servers.ts';
 
@@ -39,6 +38,8 @@ describe('scrape-check run', () => {
       'bad.yaml':
         'scrape_configs:\n  - job_name: etcd\n    static_configs: [{targets: ["a:1"]}]\n    tls_config:\n      ca_file: 12\n',
       'empty.yaml': '',
+      // Warnings in the file's order of lines, though found job by job, then global, then top.
+      'warns.yaml': `global:\n  evaluation_interval: 1m\nscrape_configs:\n  - job_name: node\n    authorization: {credentials_file: token}\n    target_limit: 5\n    static_configs: [{targets: ["${healthy.address}"]}]\nrule_files: [a.yml]\n`,
     });
   });
   after(async () => {
@@ -126,7 +127,18 @@ describe('scrape-check run', () => {
 
   test('exit 2 for bad usage', async () => {
     const table: [string[], RegExp][] = [
-      [['run', '--bogus'], /Unknown option '--bogus'/],
+      [
+        ['run', '--bogus'],
+        /^scrape-check: unknown option --bogus for run\nTry 'scrape-check run --help'\.\n$/,
+      ],
+      [['run', '--jsn'], /unknown option --jsn for run; did you mean --json\?/],
+      [['run', '--config'], /^scrape-check: --config needs a value \(FILE\)\n/],
+      [
+        ['targets', '--json=yes'],
+        /^scrape-check: --json takes no value, got "yes"\nTry 'scrape-check targets --help'/,
+      ],
+      [['lab', 'extra'], /^scrape-check: lab takes no arguments, got "extra"/],
+      [['parse', 'a', 'b'], /^scrape-check: parse takes at most 1 argument \(\[FILE\|-\]\), got 2/],
       [
         ['run', '--concurrency', 'many', '--config', files.path('pass.yaml')],
         /--concurrency takes a whole number/,
@@ -140,15 +152,84 @@ describe('scrape-check run', () => {
         /no job or cluster named "nope" \(known: node\)/,
       ],
       [['run', '--config', files.path('missing.yaml')], /missing\.yaml: no such file/],
-      [['frobnicate'], /unknown command "frobnicate"/],
-      [[], /usage:/],
+      [
+        ['frobnicate'],
+        /^scrape-check: unknown command "frobnicate"\nTry 'scrape-check --help'\.\n$/,
+      ],
+      [['rn'], /unknown command "rn"; did you mean run\?/],
+      [[], /^scrape-check: no command given \(one of run, targets, parse, lab\)/],
     ];
     for (const [argv, message] of table) {
       const { code, out, err } = await run(argv);
       assert.equal(code, 2, argv.join(' '));
       assert.equal(out, '', argv.join(' '));
       assert.match(err, message);
+      assert.doesNotMatch(err, /ERR_PARSE_ARGS|To specify a positional argument/, 'no Node text');
     }
+  });
+
+  test('--help and -h on every command: usage, every option, the exit codes; exit 0', async () => {
+    for (const spec of COMMANDS) {
+      for (const flag of ['--help', '-h']) {
+        const { code, out, err } = await run([spec.name, flag]);
+        assert.equal(code, 0, `${spec.name} ${flag}`);
+        assert.equal(err, '');
+        assert.match(out, new RegExp(`^usage: scrape-check ${spec.name} `));
+        for (const o of spec.options) assert.match(out, new RegExp(`--${o.name}\\b.* [a-z]`));
+        assert.match(out, /^exit codes:\n {2}0 /m);
+        for (const [n] of spec.exitCodes) assert.match(out, new RegExp(`^  ${n} `, 'm'));
+      }
+    }
+    const top = await run(['--help']);
+    assert.equal(top.code, 0);
+    for (const spec of COMMANDS) assert.match(top.out, new RegExp(`^  ${spec.name} +[a-z]`, 'm'));
+    assert.equal((await run(['help', 'targets'])).out, (await run(['targets', '--help'])).out);
+  });
+
+  test('options that do nothing in this mode say so on stderr', async () => {
+    const samples = await run([
+      'run',
+      '--config',
+      files.path('pass.yaml'),
+      '--samples',
+      '--no-sinks',
+    ]);
+    assert.equal(samples.code, 0, samples.err);
+    assert.match(samples.err, /^warning: --samples does nothing without --json/m);
+    assert.match(
+      samples.err,
+      /^warning: --no-sinks does nothing here: the config has no sinks\.remote_write/m,
+    );
+    const quiet = await run(['run', '--config', files.path('pass.yaml'), '--samples', '--json']);
+    assert.equal(quiet.err, '');
+    const explain = await run(['targets', '--config', files.path('pass.yaml'), '--explain']);
+    assert.equal(explain.code, 0, explain.err);
+    assert.match(
+      explain.err,
+      /^warning: --explain does nothing here: the selected jobs have no relabel_configs/m,
+    );
+  });
+
+  test('config warnings are sorted by line, and wrapped like the diagnoses on a terminal', async () => {
+    const io = captureIo();
+    Object.assign(io.stderr, { isTTY: true, columns: 60 });
+    const code = await main(['run', '--config', files.path('warns.yaml'), '--json'], {}, io);
+    assert.equal(code, 0, io.err());
+    const lines = io.err().trimEnd().split('\n');
+    assert.ok(
+      lines.every((l) => l.length <= 60),
+      io.err(),
+    );
+    const starts = lines.filter((l) => l.startsWith('warning: '));
+    assert.equal(starts.length, 3, io.err());
+    assert.ok(lines.filter((l) => !l.startsWith('warning: ')).every((l) => l.startsWith('    ')));
+    const at = starts.map((l) =>
+      Number(/warns\.yaml:(\d+):/.exec(lines.slice(lines.indexOf(l)).join(' '))?.[1]),
+    );
+    assert.deepEqual(
+      at,
+      [...at].sort((a, b) => a - b),
+    );
   });
 
   test('the bin runs under npx from the checkout', () => {
@@ -157,22 +238,5 @@ describe('scrape-check run', () => {
     });
     assert.equal(child.status, 0, child.stderr);
     assert.match(child.stdout, /^scrape-check\/\d+\.\d+\.\d+\n$/);
-  });
-});
-
-describe('scrape-check lab', () => {
-  test('every case gives the reason it reproduces, and nothing secret is printed', async () => {
-    const lab = await runLab();
-    assert.deepEqual(lab.mismatches, []);
-    const reasons = new Set(lab.report.results.map((r) => r.reason));
-    assert.ok(reasons.size >= 14, `the lab shows ${reasons.size} distinct reasons`);
-    for (const r of reasons) assert.ok((REASONS as readonly string[]).includes(r));
-    assertNoSecrets([JSON.stringify(lab.report)], lab.secrets);
-  });
-
-  test('npm start prints the table and exits 0', async () => {
-    const { code, out } = await run(['lab']);
-    assert.equal(code, 0);
-    assert.match(out, /the lab works: every case gave the reason it reproduces/);
   });
 });

@@ -42,7 +42,7 @@ test('mistakes name the file, line, column, key path and what is wrong', async (
     ],
     [
       `${JOB}    sheme: https\n`,
-      'scrape-check.yaml:4:5: scrape_configs[0].sheme: unknown key: neither Prometheus nor scrape-check has it (check the spelling and the indentation)',
+      'scrape-check.yaml:4:5: scrape_configs[0].sheme: unknown key: neither Prometheus nor scrape-check has it; did you mean scheme?',
     ],
     [
       'scrape_configs:\n  - static_configs: [{targets: ["a:1"]}]\n',
@@ -50,7 +50,7 @@ test('mistakes name the file, line, column, key path and what is wrong', async (
     ],
     [
       'scrape_configs:\n  - job_name: x\n    static_configs: [{targets: ["http://a:1/metrics"]}]\n',
-      'scrape-check.yaml:3:33: scrape_configs[0].static_configs[0].targets[0]: a target is host or host:port, without a scheme or a path (put those in scheme and metrics_path)',
+      'scrape-check.yaml:3:33: scrape_configs[0].static_configs[0].targets[0]: "http://a:1/metrics" is not a valid hostname: a target is host or host:port, without a scheme or a path (put those in scheme and metrics_path)',
     ],
     [
       `${JOB}    scrape_interval: 5s\n    scrape_timeout: 10s\n`,
@@ -84,6 +84,72 @@ test('mistakes name the file, line, column, key path and what is wrong', async (
   for (const [text, expected] of table) assert.deepEqual(await problems(text), [expected], text);
 });
 
+test('an unknown key suggests the nearest known one, at every level, with its place', async () => {
+  const table: [string, string][] = [
+    [
+      `${JOB}    scrape_timout: 5s\n`,
+      'scrape-check.yaml:4:5: scrape_configs[0].scrape_timout: unknown key: neither Prometheus nor scrape-check has it; did you mean scrape_timeout?',
+    ],
+    [
+      `glbal: {}\n${JOB}`,
+      'scrape-check.yaml:1:1: glbal: unknown key: neither Prometheus nor scrape-check has it; did you mean global?',
+    ],
+    [
+      `global: {scrape_intervl: 1m}\n${JOB}`,
+      'scrape-check.yaml:1:10: global.scrape_intervl: unknown key: neither Prometheus nor scrape-check has it; did you mean scrape_interval?',
+    ],
+    [
+      `${JOB}    tls_config: {ca_fle: ca.pem}\n`,
+      'scrape-check.yaml:4:18: scrape_configs[0].tls_config.ca_fle: unknown key: neither Prometheus nor scrape-check has it; did you mean ca_file?',
+    ],
+    [
+      `${JOB}    oauth2: {client_id: a, token_url: "http://a", client_secret: b, scope: [x]}\n`,
+      'scrape-check.yaml:4:69: scrape_configs[0].oauth2.scope: unknown key: neither Prometheus nor scrape-check has it; did you mean scopes?',
+    ],
+    [
+      'clusters:\n  - name: a\n    eks: {cluster: a, region: b, rol_arn: x}\n    service_account: {namespace: a, name: b}\n',
+      'scrape-check.yaml:3:34: clusters[0].eks.rol_arn: unknown key: neither Prometheus nor scrape-check has it; did you mean role_arn?',
+    ],
+    [
+      `${JOB}    ca_file: ca.pem\n`,
+      'scrape-check.yaml:4:5: scrape_configs[0].ca_file: unknown key here: did you mean tls_config.ca_file? (it belongs under tls_config)',
+    ],
+    [
+      `${JOB}    labels: {a: b}\n`,
+      'scrape-check.yaml:4:5: scrape_configs[0].labels: unknown key here: did you mean static_configs[].labels? (it belongs in an entry of static_configs)',
+    ],
+    [
+      `${JOB}    tls_config: {scheme: https}\n`,
+      'scrape-check.yaml:4:18: scrape_configs[0].tls_config.scheme: unknown key here: scheme belongs one level up, beside tls_config (check the indentation)',
+    ],
+    [
+      `${JOB}    relabel_configs: [{sorce_labels: [a], target_label: b}]\n`,
+      'scrape-check.yaml:4:24: scrape_configs[0].relabel_configs[0].sorce_labels: field sorce_labels not found in type relabel.plain (as Prometheus 3 refuses it); did you mean source_labels?',
+    ],
+    [
+      `${JOB}    kubernetes_sd_configs: [{role: pod, selectors: [{role: pod, lable: a=b}]}]\n`,
+      'scrape-check.yaml:4:65: scrape_configs[0].kubernetes_sd_configs[0].selectors[0].lable: field lable not found in type kubernetes.SelectorConfig (as Prometheus 3 refuses it); did you mean label?',
+    ],
+    [
+      `${JOB}    kubernetes_sd_configs: [{role: pod, namespaces: {own_namspace: true}}]\n`,
+      'scrape-check.yaml:4:54: scrape_configs[0].kubernetes_sd_configs[0].namespaces.own_namspace: field own_namspace not found in type kubernetes.plain (as Prometheus 3 refuses it); did you mean own_namespace?',
+    ],
+    [
+      `${JOB}    file_sd_configs: [{file: [a.json]}]\n`,
+      'scrape-check.yaml:4:24: scrape_configs[0].file_sd_configs[0].file: field file not found in type file.plain (as Prometheus 3 refuses it); did you mean files?',
+    ],
+    [
+      `${JOB}    http_sd_configs: [{uri: "http://127.0.0.1:1"}]\n`,
+      'scrape-check.yaml:4:24: scrape_configs[0].http_sd_configs[0].uri: field uri not found in type http.plain (as Prometheus 3 refuses it); did you mean url?',
+    ],
+    [
+      `${JOB}    frobnicate: 1\n`,
+      'scrape-check.yaml:4:5: scrape_configs[0].frobnicate: unknown key: neither Prometheus nor scrape-check has it (check the spelling and the indentation)',
+    ],
+  ];
+  for (const [text, expected] of table) assert.deepEqual(await problems(text), [expected], text);
+});
+
 test('a configuration with nothing to check is refused', async () => {
   assert.match(
     (await problems(''))[0]!,
@@ -107,9 +173,10 @@ test('Prometheus keys scrape-check does not act on are warnings that name them',
     'prometheus.yml',
   );
   assert.ok(result.ok);
+  // In the file's order of lines, whatever order they were found in.
   assert.deepEqual(result.warnings, [
-    'prometheus.yml:3:1: rule_files: a Prometheus setting that scrape-check does not act on: it does not change whether a scrape works',
     'prometheus.yml:2:3: global.evaluation_interval: a Prometheus setting that scrape-check does not act on: it does not change whether a scrape works',
+    'prometheus.yml:3:1: rule_files: a Prometheus setting that scrape-check does not act on: it does not change whether a scrape works',
     'prometheus.yml:8:5: scrape_configs[0].consul_sd_configs: scrape-check has no consul discovery: the targets it would find are not checked (the job is listed as skipped)',
   ]);
 });
