@@ -13,12 +13,12 @@ import {
 } from '#lib/chatops/index.ts';
 import { checkFunctionName, slackSecretLocation } from '#lib/config/env.ts';
 import { loadConfig } from './commons/config.ts';
-import { logger } from './commons/logger.ts';
+import { logger, withLambdaContext } from './commons/logger.ts';
 
 const secrets = createSecretCache();
 const replay = new ReplayGuard();
 
-export const handler = (event: FunctionUrlEvent): Promise<FunctionUrlResult> =>
+export const handler = withLambdaContext((event: FunctionUrlEvent): Promise<FunctionUrlResult> =>
   handleSlashCommand(event, {
     signingSecret: () => secrets.get(slackSecretLocation()),
     config: loadConfig,
@@ -31,4 +31,5 @@ export const handler = (event: FunctionUrlEvent): Promise<FunctionUrlResult> =>
     log: (message, fields) => {
       logger.info(message, fields);
     },
-  });
+  }),
+);

@@ -5,6 +5,7 @@
  */
 import {
   errorMessage,
+  isAllowedResponseUrl,
   postToResponseUrl,
   reportMessage,
   type SlackMessage,
@@ -12,26 +13,40 @@ import {
 import type { RunReport } from '#lib/result/types.ts';
 import { loadConfig } from './commons/config.ts';
 import { parseCheckEvent } from './commons/events.ts';
-import { logger } from './commons/logger.ts';
+import { logger, withLambdaContext } from './commons/logger.ts';
 import { runInLambda } from './commons/run.ts';
 
-async function post(url: string | undefined, message: () => SlackMessage): Promise<void> {
+async function post(
+  url: string | undefined,
+  hosts: readonly string[] | undefined,
+  message: () => SlackMessage,
+): Promise<void> {
   if (url === undefined) return;
+  // Only where chatops may post (chatops.response_url_hosts): a direct invocation names any URL.
+  if (!isAllowedResponseUrl(url, hosts)) {
+    logger.error('response_url is not on an allowed host (chatops.response_url_hosts): not posted');
+    return;
+  }
   await postToResponseUrl(url, message()).catch((error: unknown) => {
     logger.error('could not post to response_url', { error: (error as Error).message });
   });
 }
 
-export const handler = async (event: unknown): Promise<RunReport> => {
+export const handler = withLambdaContext(async (event: unknown): Promise<RunReport> => {
   const request = parseCheckEvent(event);
   const { response_url: url, requested_by: by, clusters = [], jobs = [] } = request;
+  let hosts: readonly string[] | undefined;
   try {
-    const report = await runInLambda(await loadConfig(), { clusters, jobs });
+    const config = await loadConfig();
+    hosts = config.chatops.response_url_hosts;
+    const report = await runInLambda(config, { clusters, jobs });
     const scope = [...clusters, ...jobs].join(' ');
-    await post(url, () => reportMessage(report, { scope, ...(by ? { requestedBy: by } : {}) }));
+    await post(url, hosts, () =>
+      reportMessage(report, { scope, ...(by ? { requestedBy: by } : {}) }),
+    );
     return report;
   } catch (error) {
-    await post(url, () => errorMessage((error as Error).message));
+    await post(url, hosts, () => errorMessage((error as Error).message));
     throw error;
   }
-};
+});

@@ -5,16 +5,16 @@
  */
 import { loadConfig } from './commons/config.ts';
 import { parseMessageBody, type SqsBatchResponse, type SqsEvent } from './commons/events.ts';
-import { logger } from './commons/logger.ts';
+import { logger, withLambdaContext } from './commons/logger.ts';
 import { runInLambda } from './commons/run.ts';
 
-export const handler = async (event: SqsEvent): Promise<SqsBatchResponse> => {
+export const handler = withLambdaContext(async (event: SqsEvent): Promise<SqsBatchResponse> => {
   const failed: string[] = [];
   const fail = (messageId: string, error: unknown): void => {
     logger.error('message not run', { messageId, error: (error as Error).message });
     failed.push(messageId);
   };
-  const config = await loadConfig().catch((error: unknown) => {
+  const config = await loadConfig({ monitored: true }).catch((error: unknown) => {
     for (const record of event.Records) fail(record.messageId, error);
     return null;
   });
@@ -22,7 +22,9 @@ export const handler = async (event: SqsEvent): Promise<SqsBatchResponse> => {
     await Promise.all(
       event.Records.map(async ({ messageId, body }) => {
         try {
-          const { summary } = await runInLambda(config, parseMessageBody(body));
+          const { summary } = await runInLambda(config, parseMessageBody(body), {
+            monitored: true,
+          });
           logger.info('message run', { messageId, ...summary });
         } catch (error) {
           fail(messageId, error);
@@ -31,4 +33,4 @@ export const handler = async (event: SqsEvent): Promise<SqsBatchResponse> => {
     );
   }
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
-};
+});

@@ -7,6 +7,7 @@ import { configLocation } from '#lib/config/env.ts';
 import { createConfigCache } from '#lib/config/source.ts';
 import { withOperatorJobs } from '#lib/operator/with-jobs.ts';
 import { logger } from './logger.ts';
+import { reportRun } from './metrics.ts';
 
 const cache = createConfigCache();
 
@@ -18,10 +19,18 @@ export class ConfigUnusableError extends Error {
   }
 }
 
-/** Loads (or reuses) the configuration; throws `ConfigUnusableError` with the problems. */
-export async function loadConfig(): Promise<Config> {
+/**
+ * Loads (or reuses) the configuration; throws `ConfigUnusableError` with the problems. For the
+ * monitor's own runs (`monitored`), an unusable config is reported to the aggregate alarm too.
+ */
+export async function loadConfig(options: { monitored?: boolean } = {}): Promise<Config> {
   const result = await withOperatorJobs(await cache.load(configLocation()));
-  if (!result.ok) throw new ConfigUnusableError(result.message);
+  if (!result.ok) {
+    // No run can happen: the aggregate alarm hears of it (in the default namespace, the config's
+    // own being unknown; its metrics then go missing, which alarms too).
+    if (options.monitored) reportRun(null);
+    throw new ConfigUnusableError(result.message);
+  }
   for (const warning of result.warnings) logger.warn(warning);
   return result.config;
 }

@@ -8,18 +8,40 @@ import { runChecks } from '#lib/runner/index.ts';
 import { createSinks } from '#lib/sinks/index.ts';
 import type { RunRequest } from './events.ts';
 import { logger } from './logger.ts';
+import { reportRun } from './metrics.ts';
+
+/** How a run is counted. */
+export interface RunOptions {
+  /**
+   * The run is the monitor's (`scheduled`, `worker`): it is reported to the aggregate alarm's
+   * metrics, and a run that throws counts as `RunsFailed`. On-demand runs (`check`) are not.
+   */
+  monitored?: boolean;
+}
 
 /** Runs the checks `request` names (all of them when it names none). */
-export async function runInLambda(config: Config, request: RunRequest): Promise<RunReport> {
+export async function runInLambda(
+  config: Config,
+  request: RunRequest,
+  options: RunOptions = {},
+): Promise<RunReport> {
   const warn = (message: string): void => {
     logger.warn(message);
   };
-  const { sinks, forward } = createSinks(config.sinks, { environment: 'lambda', warn, logger });
-  return runChecks(config, {
-    ...(request.clusters ? { clusters: request.clusters } : {}),
-    ...(request.jobs ? { jobs: request.jobs } : {}),
-    sinks,
-    forward,
-    warn,
-  });
+  const namespace = config.sinks.emf?.namespace;
+  try {
+    const { sinks, forward } = createSinks(config.sinks, { environment: 'lambda', warn, logger });
+    const report = await runChecks(config, {
+      ...(request.clusters ? { clusters: request.clusters } : {}),
+      ...(request.jobs ? { jobs: request.jobs } : {}),
+      sinks,
+      forward,
+      warn,
+    });
+    if (options.monitored) reportRun(report.summary, namespace);
+    return report;
+  } catch (error) {
+    if (options.monitored) reportRun(null, namespace);
+    throw error;
+  }
 }

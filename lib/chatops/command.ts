@@ -83,7 +83,7 @@ export type AccessVerdict = { ok: true } | { ok: false; why: string };
  * default is closed, and the refusal says which key opens it.
  */
 export function checkAccess(
-  chatops: Config['chatops'],
+  chatops: Pick<Config['chatops'], 'allow_users' | 'allow_channels'>,
   user: string,
   channel: string,
 ): AccessVerdict {

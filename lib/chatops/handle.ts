@@ -8,7 +8,7 @@ import type { Config } from '#lib/config/index.ts';
 import { ephemeral, escapeMrkdwn, helpMessage, type SlackMessage } from './blocks.ts';
 import { checkAccess, knownJobs, parseSlashCommand } from './command.ts';
 import type { ReplayGuard } from './replay.ts';
-import { isSlackResponseUrl } from './respond.ts';
+import { isAllowedResponseUrl } from './respond.ts';
 import { verifySlackSignature } from './signature.ts';
 
 /** The parts of a function URL request (payload 2.0) that chatops reads. */
@@ -143,9 +143,12 @@ export async function handleSlashCommand(
     return json(200, ephemeral(`I don't know ${listed}: nothing was run.\n${help}`));
   }
   const responseUrl = form.get('response_url') ?? '';
-  if (!isSlackResponseUrl(responseUrl)) {
-    deps.log('chatops: response_url is not a Slack URL', { user });
-    return json(400, { error: 'response_url must be a https://hooks.slack.com/ URL' });
+  const hosts = config.chatops.response_url_hosts;
+  if (!isAllowedResponseUrl(responseUrl, hosts)) {
+    deps.log('chatops: response_url is not on an allowed host', { user });
+    return json(400, {
+      error: `response_url must be an https URL on ${hosts.join(' or ')} (chatops.response_url_hosts)`,
+    });
   }
 
   deps.replay.add(key, deps.now());

@@ -6,7 +6,12 @@ export type { AccessVerdict, SlashCommand } from './command.ts';
 export { handleSlashCommand } from './handle.ts';
 export type { ChatopsDeps, CheckRequest, FunctionUrlEvent, FunctionUrlResult } from './handle.ts';
 export { ReplayGuard } from './replay.ts';
-export { isSlackResponseUrl, postToResponseUrl, SLACK_RESPONSE_URL_PREFIX } from './respond.ts';
+export {
+  isAllowedResponseUrl,
+  isSlackResponseUrl,
+  postToResponseUrl,
+  SLACK_RESPONSE_URL_HOSTS,
+} from './respond.ts';
 export type { PostOptions } from './respond.ts';
 export { createSecretCache, fetchSigningSecret, parseSecretLocation } from './secret.ts';
 export type { SecretLocation } from './secret.ts';

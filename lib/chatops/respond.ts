@@ -7,12 +7,44 @@ import pRetry, { AbortError } from 'p-retry';
 import { USER_AGENT } from '#lib/scrape/user-agent.ts';
 import type { SlackMessage } from './blocks.ts';
 
-/** Where Slack's response URLs live; chatops refuses any other (the URL came in a request). */
-export const SLACK_RESPONSE_URL_PREFIX = 'https://hooks.slack.com/';
+/**
+ * The hosts Slack sends `response_url`s from: Slack's own, and GovSlack's
+ * (https://api.slack.com/interactivity/handling#message_responses; GovSlack serves
+ * `hooks.slack-gov.com`). The config's `chatops.response_url_hosts` replaces the list.
+ */
+export const SLACK_RESPONSE_URL_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com'] as const;
 
-/** True for a URL that Slack could have sent as `response_url`. */
+const LOOPBACK = /^(127(?:\.\d{1,3}){3}|localhost|\[::1\])$/;
+
+/**
+ * True for a URL chatops may post to: its host (with the port when it has one) is in `hosts`, and
+ * it is `https:`, or `http:` to a loopback address (a local receiver in tests). The URL came in a
+ * request, so anything else (an internal address, a metadata endpoint) is refused.
+ *
+ * @example
+ * isAllowedResponseUrl('https://hooks.slack-gov.com/commands/T1/2/x'); // true
+ * isAllowedResponseUrl('http://127.0.0.1:8080/x', ['127.0.0.1:8080']); // true
+ */
+export function isAllowedResponseUrl(
+  url: string,
+  hosts: readonly string[] = SLACK_RESPONSE_URL_HOSTS,
+): boolean {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return false;
+  }
+  const secure =
+    target.protocol === 'https:' || (target.protocol === 'http:' && LOOPBACK.test(target.hostname));
+  if (!secure || target.username !== '' || target.password !== '') return false;
+  const host = target.host.toLowerCase();
+  return hosts.some((allowed) => allowed.toLowerCase() === host);
+}
+
+/** True for a URL on Slack's or GovSlack's response hosts. */
 export function isSlackResponseUrl(url: string): boolean {
-  return url.startsWith(SLACK_RESPONSE_URL_PREFIX);
+  return isAllowedResponseUrl(url);
 }
 
 export interface PostOptions {

@@ -74,8 +74,18 @@ export const configSchema = z
       z.strictObject({
         allow_users: z._default(z.array(z.string()), []),
         allow_channels: z._default(z.array(z.string()), []),
+        // Hosts (host or host:port) a slash command's response_url may point at: Slack's and
+        // GovSlack's (lib/chatops/respond.ts); a loopback receiver in tests.
+        response_url_hosts: z._default(z.array(z.string().check(z.minLength(1))), [
+          'hooks.slack.com',
+          'hooks.slack-gov.com',
+        ]),
       }),
-      { allow_users: [], allow_channels: [] },
+      {
+        allow_users: [],
+        allow_channels: [],
+        response_url_hosts: ['hooks.slack.com', 'hooks.slack-gov.com'],
+      },
     ),
     sinks,
     cert_expiry_warning_days: z._default(z.number().check(z.nonnegative()), 14),

@@ -88,7 +88,7 @@ async function describe(
     if (info.code === 'ResourceNotFoundException') {
       diagnosis = `EKS cluster "${ref.cluster}" not found in ${ref.region} (DescribeCluster: ResourceNotFoundException) as ${identity.description}. Check ${where}.cluster and ${where}.region against \`aws eks list-clusters --region ${ref.region}\`; a cluster in another account needs ${where}.role_arn for a role in that account.`;
     } else if (info.code === 'AccessDeniedException') {
-      diagnosis += ` Grant eks:DescribeCluster on arn:aws:eks:${ref.region}:<account>:cluster/${ref.cluster} to ${identity.description} (deploy/iam-policy.json).`;
+      diagnosis += ` Grant eks:DescribeCluster on arn:aws:eks:${ref.region}:<account>:cluster/${ref.cluster} to ${identity.description} (deploy/aws/iam-policy.json).`;
     }
     return failure('credentials_failed', diagnosis, identity.secrets);
   } finally {
@@ -174,7 +174,7 @@ export async function connectEks(
     flavor: 'eks',
     version: info.version,
     identity: identity.value.description,
-    identityHint: `Its Kubernetes groups come from the cluster's EKS access entry (aws eks describe-access-entry --cluster-name ${ref.cluster} --principal-arn ${principal}); deploy/checker-rbac.yaml binds the group scrape-check-checkers.`,
+    identityHint: `Its Kubernetes groups come from the cluster's EKS access entry (aws eks describe-access-entry --cluster-name ${ref.cluster} --principal-arn ${principal}); deploy/kubernetes/checker-rbac.yaml binds the group scrape-check-checkers.`,
     rejectedHint: `EKS maps no Kubernetes identity to that IAM principal: give it an access entry (aws eks create-access-entry --cluster-name ${ref.cluster} --principal-arn ${principal} --kubernetes-groups scrape-check-checkers; the cluster's authentication mode must include API) or an aws-auth mapping. A clock more than 15 minutes off also makes EKS refuse the token.`,
     warnings,
     secrets: [...identity.value.secrets, token],

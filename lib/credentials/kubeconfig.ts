@@ -182,7 +182,7 @@ export async function connectKubeconfig(
     flavor: 'unknown',
     version: null,
     identity: `kubeconfig user "${user.name}" (context "${context}", ${describeAuth(user)})`,
-    identityHint: `Its RBAC comes from the bindings that name that user or its groups: make deploy/checker-rbac.yaml's subjects match it.`,
+    identityHint: `Its RBAC comes from the bindings that name that user or its groups: make deploy/kubernetes/checker-rbac.yaml's subjects match it.`,
     rejectedHint: `The API server does not accept the credentials of kubeconfig user "${user.name}": an expired token or client certificate, a revoked ServiceAccount token, or an exec plugin logged in as someone the cluster does not know. \`kubectl --context ${context} auth whoami\` shows the same.`,
     warnings,
     secrets,

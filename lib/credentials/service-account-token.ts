@@ -91,8 +91,8 @@ async function tokenRequest(
       call,
       reason: 'token_request_failed',
       advice: {
-        403: `The checker needs create on serviceaccounts/token for resourceNames ["${name}"] in namespace ${namespace} (Role scrape-check:token-creator in deploy/checker-rbac.yaml names it). ${conn.identityHint}`,
-        404: `The ServiceAccount ${namespace}/${name} (or its namespace) does not exist: create it (deploy/scraper-rbac.yaml creates monitoring/scrape-check) or fix clusters[${conn.name}].service_account.`,
+        403: `The checker needs create on serviceaccounts/token for resourceNames ["${name}"] in namespace ${namespace} (Role scrape-check:token-creator in deploy/kubernetes/checker-rbac.yaml names it). ${conn.identityHint}`,
+        404: `The ServiceAccount ${namespace}/${name} (or its namespace) does not exist: create it (deploy/kubernetes/scraper-rbac.yaml creates monitoring/scrape-check) or fix clusters[${conn.name}].service_account.`,
         400: `Check clusters[${conn.name}].service_account.expiration_seconds (at least ${MIN_EXPIRATION_SECONDS}) and audiences.`,
         422: `Check clusters[${conn.name}].service_account.expiration_seconds (at least ${MIN_EXPIRATION_SECONDS}) and audiences.`,
       },
@@ -151,7 +151,7 @@ async function secretToken(
       reason: 'token_request_failed',
       advice: {
         404: `The ${where} does not exist. ${LEGACY_HELP(namespace, name)}`,
-        403: `The checker needs get on secrets with resourceNames ["${name}"] in namespace ${namespace} (the commented rule in deploy/checker-rbac.yaml). ${conn.identityHint}`,
+        403: `The checker needs get on secrets with resourceNames ["${name}"] in namespace ${namespace} (the commented rule in deploy/kubernetes/checker-rbac.yaml). ${conn.identityHint}`,
       },
     });
   }

@@ -49,7 +49,7 @@ export async function diagnoseEksMetrics(
     if (result.status === 404) {
       return `${head} The APIService ${EKS_METRICS_APISERVICE} does not exist on cluster "${conn.name}". EKS creates it on 1.28 and later; an admission webhook that blocks its creation keeps it away (search the kube-apiserver audit log for ${EKS_METRICS_APISERVICE}).`;
     }
-    return `${head} scrape-check could not read the APIService ${EKS_METRICS_APISERVICE} (HTTP ${result.status ?? result.code ?? '?'}: ${result.message}); the checker needs get on apiservices (deploy/checker-rbac.yaml).`;
+    return `${head} scrape-check could not read the APIService ${EKS_METRICS_APISERVICE} (HTTP ${result.status ?? result.code ?? '?'}: ${result.message}); the checker needs get on apiservices (deploy/kubernetes/checker-rbac.yaml).`;
   }
   const conditions =
     (result.body as { status?: { conditions?: ApiServiceCondition[] } } | null)?.status

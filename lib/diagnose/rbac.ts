@@ -49,7 +49,7 @@ export async function reviewAccess(
     const status = result.status === null ? (result.code ?? 'no answer') : `HTTP ${result.status}`;
     const hint =
       result.status === 403
-        ? ` The checker needs create on subjectaccessreviews.authorization.k8s.io (deploy/checker-rbac.yaml).`
+        ? ` The checker needs create on subjectaccessreviews.authorization.k8s.io (deploy/kubernetes/checker-rbac.yaml).`
         : '';
     return {
       ok: false,
@@ -172,13 +172,13 @@ export async function diagnoseForbidden(
       text += ` (nodes/metrics, which the kubelet checks when scraped directly on :10250, is ${direct.allowed ? 'allowed' : 'denied'} too.)`;
   }
   if (others.length > 0 && granted.length === 0) {
-    text += ` It has none of the other permissions scraping needs either (${others.map(describeAccess).join('; ')}), so the ClusterRoleBinding is missing, not one rule: check \`kubectl get clusterrolebindings -o wide | grep ${subject.user.split(':').pop() ?? ''}\` and re-apply deploy/scraper-rbac.yaml, whose binding is:\n${bindingYaml(subject)}`;
+    text += ` It has none of the other permissions scraping needs either (${others.map(describeAccess).join('; ')}), so the ClusterRoleBinding is missing, not one rule: check \`kubectl get clusterrolebindings -o wide | grep ${subject.user.split(':').pop() ?? ''}\` and re-apply deploy/kubernetes/scraper-rbac.yaml, whose binding is:\n${bindingYaml(subject)}`;
   } else {
     text +=
       granted.length > 0
         ? ` It may ${granted.map(describeAccess).join('; ')}, so it is bound, but the ClusterRole bound to it lacks this rule.`
         : ' No ClusterRole bound to it grants this: the binding is gone, or the rule is.';
-    text += ` Add the rule (deploy/scraper-rbac.yaml has it, with its binding):\n${ruleYaml(access)}`;
+    text += ` Add the rule (deploy/kubernetes/scraper-rbac.yaml has it, with its binding):\n${ruleYaml(access)}`;
   }
   return text;
 }
@@ -199,7 +199,7 @@ export async function overPrivilegeWarnings(
     timeoutMs,
   );
   const fix =
-    'Bind it only to the ClusterRole in deploy/scraper-rbac.yaml and remove the broader binding.';
+    'Bind it only to the ClusterRole in deploy/kubernetes/scraper-rbac.yaml and remove the broader binding.';
   if (all.ok && all.allowed) {
     return [
       `${subject.user} can do anything on cluster "${conn.name}" (SubjectAccessReview: verb * on resource * in group * allowed${all.reason === '' ? '' : `, ${all.reason}`}), as cluster-admin can: anyone holding a scrape token owns the cluster. ${fix}`,

@@ -63,7 +63,7 @@ export async function listNodes(
       // No answer at all gets the network reason of what happened (api-failure.ts).
       reason: result.status === 403 ? 'http_forbidden' : 'http_status',
       advice: {
-        403: `The checker needs list on nodes (ClusterRole scrape-check:checker in deploy/checker-rbac.yaml). ${conn.identityHint}`,
+        403: `The checker needs list on nodes (ClusterRole scrape-check:checker in deploy/kubernetes/checker-rbac.yaml). ${conn.identityHint}`,
       },
     });
   }

@@ -96,7 +96,7 @@ describe('EKS clusters', { skip }, () => {
     assert.equal(
       await p.review(p.requests[0]!),
       null,
-      'deploy/scraper-rbac.yaml is not over-privileged',
+      'deploy/kubernetes/scraper-rbac.yaml is not over-privileged',
     );
   });
 

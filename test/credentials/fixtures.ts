@@ -2,7 +2,7 @@
  * Worlds for the credentials tests, each started on 127.0.0.1 port 0 and stopped by the test:
  * an EKS one (fake AWS account, local EKS/STS endpoints, an EKS-flavoured emulator that accepts
  * `k8s-aws-v1.` tokens through access entries) and a self-managed one (an emulator reached
- * through a kubeconfig). Both carry the RBAC of deploy/*.yaml.
+ * through a kubeconfig). Both carry the RBAC of deploy/kubernetes/*.yaml.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { LocalAws } from '../aws/local-aws.ts';
 import { AwsWorld, type Principal, type Role } from '../aws/world.ts';
 import { K8sEmulator, type EmulatorOptions } from '../k8s/emulator.ts';
 
-const DEPLOY = new URL('../../deploy/', import.meta.url);
+const DEPLOY = new URL('../../deploy/kubernetes/', import.meta.url);
 export const CHECKER_GROUP = 'scrape-check-checkers';
 export const SA = { namespace: 'monitoring', name: 'scrape-check' } as const;
 

@@ -173,7 +173,7 @@ describe('RBAC diagnoses', () => {
     assert.match(warning, /can do anything on cluster "lab"/);
     assert.match(warning, /cluster-admin/);
     assert.match(warning, /allowed by ClusterRoleBinding "too-much"/);
-    assert.match(warning, /deploy\/scraper-rbac\.yaml/);
+    assert.match(warning, /deploy\/kubernetes\/scraper-rbac\.yaml/);
     assert.equal(
       await q.review(q.requests[1]!),
       warning,

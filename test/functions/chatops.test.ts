@@ -235,6 +235,26 @@ describe('chatops: refused requests run nothing', () => {
     assert.equal(aws.invocations.length, 0);
   });
 
+  test("GovSlack's response_url is accepted; the hosts are a setting", async () => {
+    const before = aws.invocations.length;
+    const gov = await call(
+      slackRequest({
+        responseUrl: 'https://hooks.slack-gov.com/commands/T0001/1234/abc',
+        triggerId: 'trigger-govslack',
+      }),
+    );
+    assert.equal(gov.status, 200);
+    assert.equal(aws.invocations.length, before + 1);
+    const { isAllowedResponseUrl } = await import('#lib/chatops/index.ts');
+    assert.ok(isAllowedResponseUrl('http://127.0.0.1:8080/x', ['127.0.0.1:8080']));
+    assert.ok(
+      !isAllowedResponseUrl('http://10.0.0.1:8080/x', ['10.0.0.1:8080']),
+      'http only to loopback',
+    );
+    assert.ok(!isAllowedResponseUrl('https://hooks.slack.com.evil.example/x'));
+    assert.ok(!isAllowedResponseUrl('https://user:pw@hooks.slack.com/x'));
+  });
+
   test("a response_url that is not Slack's is refused", async () => {
     const { status } = await call(slackRequest({ responseUrl: 'http://169.254.169.254/latest' }));
     assert.equal(status, 400);

@@ -22,7 +22,8 @@ before(async () => {
   slack = await startServer((_req, res) => {
     res.end('ok');
   });
-  targets = await startTargets();
+  // chatops.response_url_hosts: the local receiver stands in for hooks.slack.com.
+  targets = await startTargets({ responseUrlHosts: [new URL(slack.url).host] });
   process.env.SCRAPE_CHECK_CONFIG = targets.configPath;
   ({ handler } = await import('../../functions/check.ts'));
 });
@@ -89,6 +90,16 @@ test('check: a run that cannot happen posts why, then fails the invocation', asy
   );
   const message = JSON.parse(slack.requests[0]!.body.toString()) as SlackMessage;
   assert.match(message.text, /could not run the checks: no job or cluster named "nope"/);
+});
+
+test('check: a response_url on a host the config does not allow gets nothing', async () => {
+  slack.requests.length = 0;
+  const { value, stdout, stderr } = await captureOutput(() =>
+    handler({ jobs: ['etcd'], response_url: 'https://hooks.example.com/commands/T1/2/x' }),
+  );
+  assert.equal(value.summary.total, 1, 'the run still happens');
+  assert.match(stdout + stderr, /response_url is not on an allowed host/);
+  assert.equal(slack.requests.length, 0);
 });
 
 test('check: a malformed event is refused', async () => {

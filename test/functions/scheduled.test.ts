@@ -46,8 +46,14 @@ describe('scheduled, inline', () => {
     );
 
     const lines = jsonLines(stdout);
-    const emf = lines.filter((l) => '_aws' in l);
+    const emf = lines.filter((l) => '_aws' in l && 'Job' in l);
     assert.equal(emf.length, 6, 'one EMF document per result');
+    // And one per run, without dimensions, for the aggregate alarm.
+    const runs = lines.filter((l) => '_aws' in l && 'ChecksFailed' in l);
+    assert.deepEqual(
+      runs.map((r) => [r.ChecksRun, r.ChecksFailed, r.RunsFailed]),
+      [[6, 4, 0]],
+    );
     for (const doc of emf) assert.deepEqual(emfViolations(doc), []);
     const locked = emf.find((d) => d.Job === 'locked')!;
     assert.deepEqual(
@@ -80,6 +86,23 @@ describe('scheduled, inline', () => {
   test("the rule's constant input runs only what it names", async () => {
     const { value } = await captureOutput(() => handler({ jobs: ['etcd'], clusters: ['staging'] }));
     assert.equal((value as { total: number }).total, 2);
+  });
+
+  test('a run that cannot happen is counted for the aggregate alarm (RunsFailed)', async () => {
+    process.env.SCRAPE_CHECK_CONFIG = '/nonexistent/scrape-check.yaml';
+    try {
+      const { value, stdout } = await captureOutput(() =>
+        handler(SCHEDULED_EVENT).catch((error: unknown) => error),
+      );
+      assert.match((value as Error).message, /no such file/);
+      const runs = jsonLines(stdout).filter((l) => 'RunsFailed' in l);
+      assert.deepEqual(
+        runs.map((r) => [r.ChecksRun, r.ChecksFailed, r.RunsFailed]),
+        [[0, 0, 1]],
+      );
+    } finally {
+      process.env.SCRAPE_CHECK_CONFIG = targets.configPath;
+    }
   });
 
   test('a constant input with a typo is an error, not a run of everything', async () => {

@@ -29,6 +29,8 @@ export interface ConfigExtras {
   fanout?: 'inline' | 'sqs';
   remoteWriteUrl?: string;
   chatops?: string;
+  /** `chatops.response_url_hosts` (host:port of a local receiver), beside the default allow-lists. */
+  responseUrlHosts?: string[];
 }
 
 /**
@@ -86,7 +88,8 @@ export async function startTargets(extras: ConfigExtras = {}): Promise<Targets> 
     '    token: { file: token }',
     '    targets: [apiserver]',
     `fanout: ${extras.fanout ?? 'inline'}`,
-    extras.chatops ?? 'chatops: { allow_users: [U012AB3CD], allow_channels: [C024BE91L] }',
+    extras.chatops ??
+      `chatops: { allow_users: [U012AB3CD], allow_channels: [C024BE91L]${extras.responseUrlHosts ? `, response_url_hosts: ${JSON.stringify(extras.responseUrlHosts)}` : ''} }`,
   ];
   if (extras.remoteWriteUrl) {
     lines.push(

@@ -36,7 +36,7 @@ function record(messageId: string, body: string): SqsBatch['Records'][number] {
 test('worker: failed checks are verdicts, not batch item failures', async () => {
   const { value, stdout, stderr } = await captureOutput(() => handler(BATCH));
   assert.deepEqual(value, { batchItemFailures: [] });
-  const results = jsonLines(stdout).filter((l) => '_aws' in l);
+  const results = jsonLines(stdout).filter((l) => '_aws' in l && 'Job' in l);
   // prod: apiserver and kubelet (credentials_failed); etcd passes.
   assert.deepEqual(results.map((r) => `${String(r.Cluster)}/${String(r.Job)}`).sort(), [
     'none/etcd',

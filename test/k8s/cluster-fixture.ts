@@ -260,10 +260,11 @@ export async function startClusterEmulator(
 }
 
 /**
- * Writes a kubeconfig that reaches `emu` as its administrator (`system:masters`): scrape-check's
- * own way into the lab cluster when it stands in for a Prometheus pod there.
+ * Writes a kubeconfig that reaches `emu` with `token`; by default as its administrator
+ * (`system:masters`): scrape-check's own way into the lab cluster when it stands in for a
+ * Prometheus pod there.
  */
-export function writeAdminKubeconfig(emu: K8sEmulator, file: string): string {
+export function writeKubeconfig(emu: K8sEmulator, file: string, token = emu.adminToken): string {
   writeFileSync(
     file,
     stringify({
@@ -278,10 +279,15 @@ export function writeAdminKubeconfig(emu: K8sEmulator, file: string): string {
           },
         },
       ],
-      users: [{ name: 'admin', user: { token: emu.adminToken } }],
-      contexts: [{ name: 'lab', context: { cluster: 'lab', user: 'admin' } }],
+      users: [{ name: 'me', user: { token } }],
+      contexts: [{ name: 'lab', context: { cluster: 'lab', user: 'me' } }],
       'current-context': 'lab',
     }),
   );
   return file;
+}
+
+/** A kubeconfig that reaches `emu` as its administrator. */
+export function writeAdminKubeconfig(emu: K8sEmulator, file: string): string {
+  return writeKubeconfig(emu, file);
 }

@@ -5,7 +5,6 @@
  * so a test compares what `run` and `targets` would report.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { parseAllDocuments, stringify } from 'yaml';
 import { targetsDocument, type TargetsDocument } from '#lib/cli/targets-view.ts';
 import { loadConfigFile, type Config } from '#lib/config/index.ts';
@@ -13,7 +12,6 @@ import { generateJobs } from '#lib/operator/generate.ts';
 import { ConfigGenerator } from '#lib/operator/generator.ts';
 import { toPlain } from '#lib/operator/map-slice.ts';
 import { parseObjects } from '#lib/operator/objects.ts';
-import { planOperatorJobs } from '#lib/operator/plan.ts';
 import { AssetStore } from '#lib/operator/store.ts';
 import { withOperatorJobs } from '#lib/operator/with-jobs.ts';
 import type { CheckResult } from '#lib/result/types.ts';
@@ -58,29 +56,7 @@ export function operatorConfigText(
   });
 }
 
-/** A kubeconfig reaching `emu` with `token` (scrape-check's own identity in a test). */
-export function writeKubeconfig(emu: K8sEmulator, file: string, token: string): string {
-  writeFileSync(
-    file,
-    stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [
-        {
-          name: 'lab',
-          cluster: {
-            server: emu.url,
-            'certificate-authority-data': Buffer.from(emu.ca.certPem).toString('base64'),
-          },
-        },
-      ],
-      users: [{ name: 'me', user: { token } }],
-      contexts: [{ name: 'lab', context: { cluster: 'lab', user: 'me' } }],
-      'current-context': 'lab',
-    }),
-  );
-  return file;
-}
+export { writeKubeconfig } from '../k8s/cluster-fixture.ts';
 
 export interface Expanded {
   config: Config;
@@ -100,19 +76,12 @@ export async function expandAndPlan(file: string, jobs: string[] = []): Promise<
   const version = config.compat.prometheus;
   const selected = selectChecks(config, jobs);
   assert.ok(selected.ok, selected.ok ? '' : selected.message);
-  const { plain, plan } = await planOperatorJobs(config, selected.selection.jobs, { version });
-  const rest = await planScrapeJobs(config, plain, { version });
-  const merged: JobsPlan = {
-    requests: [...rest.requests, ...plan.requests],
-    failures: [...rest.failures, ...plan.failures],
-    skipped: [...rest.skipped, ...plan.skipped],
-    targets: [...rest.targets, ...plan.targets],
-  };
+  const plan = await planScrapeJobs(config, selected.selection.jobs, { version });
   return {
     config,
     warnings: loaded.warnings,
-    plan: merged,
-    doc: targetsDocument(merged, { explain: false, version }),
+    plan,
+    doc: targetsDocument(plan, { explain: false, version }),
   };
 }
 
