@@ -15,6 +15,8 @@ export interface HintContext {
   errorBody: string | null;
   /** The address came from Kubernetes discovery (a pod, node or Service address). */
   inCluster?: boolean;
+  /** The job's name: a Prometheus Operator monitor's (`serviceMonitor/ns/name/i`) is fixed there. */
+  job?: string;
 }
 
 /**
@@ -44,6 +46,31 @@ const REMOVED_INSECURE_PORTS: Record<string, string> = {
   '10251': 'kube-scheduler (removed in Kubernetes 1.23; use 10259 over HTTPS)',
   '10252': 'kube-controller-manager (removed in Kubernetes 1.22; use 10257 over HTTPS)',
 };
+
+/** kube-prometheus-stack's values key for a component's ServiceMonitor, by its secure port. */
+const CHART_KEYS: Record<string, string> = {
+  '10257': 'kubeControllerManager',
+  '10259': 'kubeScheduler',
+};
+
+/**
+ * Where to set the scheme: in a monitor's endpoint when the job is an operator monitor's (the
+ * generated scrape config is the operator's, not the user's), else in the scrape config; for the
+ * chart's own control-plane monitors, its values key (`https: null` picks the scheme from the
+ * Kubernetes version, so a mismatch is common).
+ */
+function schemeFix(ctx: HintContext, scheme: 'http' | 'https'): string {
+  const tls = scheme === 'https' ? ' (and a tls_config)' : '';
+  const monitor = /^(serviceMonitor|podMonitor)\/[^/]+\/[^/]+\/(\d+)$/.exec(ctx.job ?? '');
+  if (monitor === null) return `set scheme: ${scheme}${tls}.`;
+  const list = monitor[1] === 'serviceMonitor' ? 'endpoints' : 'podMetricsEndpoints';
+  const chart = CHART_KEYS[port(ctx.url)];
+  return `set scheme: ${scheme} in the ${monitor[1]}'s spec.${list}[${monitor[2]!}]${scheme === 'https' ? ' (and its tlsConfig)' : ''}${
+    chart === undefined
+      ? ''
+      : `; kube-prometheus-stack: ${chart}.serviceMonitor.https: ${String(scheme === 'https')}`
+  }.`;
+}
 
 function port(url: URL): string {
   return url.port || (url.protocol === 'https:' ? '443' : '80');
@@ -80,12 +107,12 @@ export function hintFor(ctx: HintContext): string | null {
       return 'Unlike a refusal, a timeout means nothing answered at all: look at security groups, firewalls and network policies between the scraper and the target.';
     case 'http_status':
       if (/Client sent an HTTP request to an HTTPS server/i.test(body)) {
-        return 'The port speaks HTTPS: set scheme: https (and a tls_config).';
+        return `The port speaks HTTPS: ${schemeFix(ctx, 'https')}`;
       }
       return null;
     case 'tls_handshake_failed':
       if (/server gave HTTP response to HTTPS client/i.test(body))
-        return 'The port speaks plain HTTP: set scheme: http.';
+        return `The port speaks plain HTTP: ${schemeFix(ctx, 'http')}`;
       return null;
     case 'http_forbidden':
       if (/system:anonymous/.test(body)) {

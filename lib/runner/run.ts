@@ -161,6 +161,7 @@ export async function runChecks(config: Config, options: RunOptions = {}): Promi
                   url: request.url,
                   errorBody: outcome.errorBody,
                   inCluster: request.inCluster === true,
+                  job: request.job,
                 });
             } else {
               await clusterPlan.review(request, result);
