@@ -3,7 +3,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['node_modules/**', '.serverless/**', '.esbuild/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.serverless/**', '.esbuild/**', 'coverage/**', 'dist/**'] },
   tseslint.configs.strictTypeChecked,
   {
     languageOptions: {

@@ -15,12 +15,19 @@
  *   - zipped: the zip's size, computed as serverless-esbuild's zip makes it (archiver: deflate at
  *     zlib's best speed, a data descriptor per entry), source maps and package.json included.
  *
+ * The scheduled function's cold start is measured twice: checking a plain-HTTP target, and an
+ * HTTPS one without `ca_file`, verified against the system trust store as Go reads it (the
+ * machine's own bundle with the bench's CA appended, through SSL_CERT_FILE; the machine's
+ * certificate directories as they are). Beside wall time, each row gives the process's CPU time,
+ * steadier than wall time on a shared machine.
+ *
  * Targets: what a cold start loads under 1 MB per function; the scheduled function's cold start
  * within 100 ms of the minimal handler's. `--quick` (CI) takes 2 cold starts per bundle instead of 7.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,7 +35,9 @@ import { pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
+import { makeCa, makeLeaf } from '#lib/lab/certs.ts';
 import { LAB_METRICS } from '#lib/lab/exposition.ts';
+import { GO_CERT_FILES } from '#lib/trust/index.ts';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 2 : 7;
@@ -195,18 +204,35 @@ for (const [name, fn] of Object.entries(serverless.functions)) {
 }
 const minimal = await pack('minimal', join(dir, 'minimal.ts'));
 
-// A loopback target for the scheduled function's first run, and a config that checks it.
-const target = createServer((_req, res) => {
+// Loopback targets for the scheduled function's first run, and a config that checks each.
+const serve: Parameters<typeof createServer>[1] = (_req, res) => {
   res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
   res.end(LAB_METRICS);
-});
-await new Promise<void>((ok) => target.listen(0, '127.0.0.1', ok));
-const port = (target.address() as AddressInfo).port;
-const configPath = join(dir, 'scrape-check.yaml');
-await writeFile(
-  configPath,
-  `scrape_configs:\n  - job_name: bench\n    static_configs: [{ targets: ["127.0.0.1:${port}"] }]\n`,
-);
+};
+const ca = await makeCa({ commonName: 'scrape-check bench CA' });
+const leaf = await makeLeaf(ca, { commonName: 'bench', ips: ['127.0.0.1'] });
+const targets = {
+  http: createServer(serve),
+  https: createHttpsServer({ cert: leaf.certPem, key: leaf.keyPem }, serve),
+};
+const configPaths: Record<string, string> = {};
+for (const [scheme, server] of Object.entries(targets)) {
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const port = (server.address() as AddressInfo).port;
+  configPaths[scheme] = join(dir, `${scheme}.yaml`);
+  await writeFile(
+    configPaths[scheme],
+    `scrape_configs:\n  - job_name: bench\n    scheme: ${scheme}\n    static_configs: [{ targets: ["127.0.0.1:${port}"] }]\n`,
+  );
+}
+// The system trust store Go would read, with the bench's CA installed in its bundle.
+let systemBundle = '';
+for (const file of GO_CERT_FILES) {
+  systemBundle = await readFile(file, 'latin1').catch(() => '');
+  if (systemBundle !== '') break;
+}
+const bundlePath = join(dir, 'ca-bundle.crt');
+await writeFile(bundlePath, `${systemBundle}\n${ca.certPem}`);
 
 // The first invocation must be a real check that passed, or the bench measures an error path.
 const harness = join(dir, 'harness.mjs');
@@ -219,7 +245,8 @@ const out = await mod.handler({ 'detail-type': 'Scheduled Event', source: 'aws.e
 const invoked = performance.now();
 if (process.argv[3] === 'one-check' && (out.ok !== 1 || out.failed !== 0))
   throw new Error('the check did not pass: ' + JSON.stringify(out));
-process.stderr.write('BENCH ' + JSON.stringify({ boot: start, load: loaded - start, invoke: invoked - loaded, total: invoked }) + '\\n');
+const cpu = process.cpuUsage();
+process.stderr.write('BENCH ' + JSON.stringify({ boot: start, load: loaded - start, invoke: invoked - loaded, total: invoked, cpu: (cpu.user + cpu.system) / 1000 }) + '\\n');
 `,
 );
 
@@ -228,22 +255,25 @@ interface ColdStart {
   load: number;
   invoke: number;
   total: number;
+  /** The whole process's CPU time, user and system, when the first invocation returned. */
+  cpu: number;
 }
 
 // Lambda runs the functions with the provider's NODE_OPTIONS (--enable-source-maps): so does the
 // harness, for the minimal handler too.
 const nodeOptions = serverless.provider.environment?.NODE_OPTIONS;
-const env = {
+const env = (scheme: string): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
   AWS_REGION: 'eu-west-1',
-  SCRAPE_CHECK_CONFIG: configPath,
+  SCRAPE_CHECK_CONFIG: configPaths[scheme],
+  SSL_CERT_FILE: bundlePath,
   ...(typeof nodeOptions === 'string' ? { NODE_OPTIONS: nodeOptions } : {}),
-};
+});
 
-function coldStart(bundlePath: string, expect: string): Promise<ColdStart> {
+function coldStart(bundlePath: string, expect: string, scheme: string): Promise<ColdStart> {
   return new Promise((ok, fail) => {
     const child = spawn(process.execPath, [harness, bundlePath, expect], {
-      env,
+      env: env(scheme),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -262,21 +292,31 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function measure(bundlePath: string, expect: 'one-check' | 'any'): Promise<ColdStart> {
-  const samples: ColdStart[] = [];
-  for (let i = 0; i < runs; i++) samples.push(await coldStart(bundlePath, expect));
+function medians(samples: ColdStart[]): ColdStart {
   return {
     boot: median(samples.map((s) => s.boot)),
     load: median(samples.map((s) => s.load)),
     invoke: median(samples.map((s) => s.invoke)),
     total: median(samples.map((s) => s.total)),
+    cpu: median(samples.map((s) => s.cpu)),
   };
 }
 
 const scheduledPath = packages.find((p) => p.name === 'scheduled')!.path;
-const base = await measure(minimal.path, 'any');
-const scheduled = await measure(scheduledPath, 'one-check');
-target.close();
+const rows = [
+  { name: 'minimal', path: minimal.path, expect: 'any', scheme: 'http' },
+  { name: 'scheduled, http target', path: scheduledPath, expect: 'one-check', scheme: 'http' },
+  { name: 'scheduled, https target', path: scheduledPath, expect: 'one-check', scheme: 'https' },
+] as const;
+// Interleaved, so that a busy machine slows every row alike.
+const samples = rows.map(() => [] as ColdStart[]);
+for (let i = 0; i < runs; i++) {
+  for (const [j, row] of rows.entries()) {
+    samples[j]!.push(await coldStart(row.path, row.expect, row.scheme));
+  }
+}
+const [base, ...scheduled] = samples.map(medians) as [ColdStart, ColdStart, ColdStart];
+for (const server of Object.values(targets)) server.close();
 await rm(dir, { recursive: true, force: true });
 
 const mb = (bytes: number): string =>
@@ -294,12 +334,17 @@ for (const p of [...packages, minimal]) {
 lines.push('what a cold start loads, heaviest first:');
 for (const p of packages) lines.push(`  ${p.name.padEnd(10)} ${p.heaviest}`);
 const fmt = (c: ColdStart): string =>
-  `load ${c.load.toFixed(1)} ms, first invocation ${c.invoke.toFixed(1)} ms, process start to done ${c.total.toFixed(1)} ms`;
-const delta = scheduled.load + scheduled.invoke - (base.load + base.invoke);
+  `load ${c.load.toFixed(1).padStart(6)} ms, first invocation ${c.invoke.toFixed(1).padStart(6)} ms, start to done ${c.total.toFixed(1).padStart(6)} ms, CPU ${c.cpu.toFixed(1).padStart(6)} ms`;
 lines.push(
-  `cold start, Node ${process.versions.node}${typeof nodeOptions === 'string' ? ` ${nodeOptions}` : ''}, median of ${runs}:`,
-  `  minimal    ${fmt(base)}`,
-  `  scheduled  ${fmt(scheduled)}`,
-  `  scheduled - minimal (load + first invocation): ${delta.toFixed(1)} ms  ${delta <= 100 ? 'ok' : 'OVER TARGET'} (target <= 100 ms)`,
+  `cold start, Node ${process.versions.node}${typeof nodeOptions === 'string' ? ` ${nodeOptions}` : ''}, median of ${runs}, interleaved:`,
 );
+for (const [j, row] of rows.entries()) {
+  lines.push(`  ${row.name.padEnd(24)} ${fmt(j === 0 ? base : scheduled[j - 1]!)}`);
+}
+for (const [j, c] of scheduled.entries()) {
+  const delta = c.load + c.invoke - (base.load + base.invoke);
+  lines.push(
+    `  ${rows[j + 1]!.name} - minimal (load + first invocation): ${delta.toFixed(1)} ms  ${delta <= 100 ? 'ok' : 'OVER TARGET'} (target <= 100 ms)`,
+  );
+}
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
-import { systemRoots, type SystemRoots } from '#lib/trust/index.ts';
+import { systemRootsNow, type SystemRoots } from '#lib/trust/index.ts';
 import { checkClientPair } from './client-pair.ts';
 import { failure, type ScrapeFailure } from './failure.ts';
 import { readSetting } from './read-setting.ts';
@@ -63,10 +63,10 @@ export async function loadTlsMaterial(
     material.ca = settings.ca;
     material.caSource = 'the configured CA (tls_config.ca)';
   } else {
-    // Loaded once per process; its subjects are not listed in diagnoses (hundreds of them).
-    const roots = await systemRoots();
-    material.systemRoots = roots;
-    material.caSource = roots.source;
+    // Loaded once per process, when a handshake or a diagnosis first reads it, as Go loads it on
+    // the first verification without RootCAs: a plain-HTTP check never pays for it. Its subjects
+    // are not listed in diagnoses (hundreds of them).
+    useSystemRoots(material);
   }
   if (material.ca !== undefined) {
     material.caSubjects = certificateSubjects(material.ca);
@@ -112,6 +112,8 @@ export async function loadTlsMaterial(
  * type it lacks) is this check's `config_invalid` here, not an exception in the connector.
  */
 function assertUsable(material: TlsMaterial): TlsMaterial | ScrapeFailure {
+  // Nothing of the check's own to refuse (the system store's broken blocks are skipped as Go does).
+  if (material.ca === undefined && material.cert === undefined) return material;
   try {
     createSecureContext({
       ...(material.ca === undefined ? {} : { ca: material.ca }),
@@ -128,6 +130,24 @@ function assertUsable(material: TlsMaterial): TlsMaterial | ScrapeFailure {
       `the TLS material cannot be used: ${what} was refused (${(error as Error).message.replace(/^error:[0-9A-F]+:/, '')})`,
     );
   }
+}
+
+/**
+ * Makes `systemRoots` and `caSource` read the process's system store on first use. `caSource` may
+ * still be reworded by its owner (oauth2's material says `oauth2.tls_config`).
+ */
+function useSystemRoots(material: TlsMaterial): void {
+  Object.defineProperties(material, {
+    systemRoots: { get: systemRootsNow, enumerable: true, configurable: true },
+    caSource: {
+      get: () => systemRootsNow().source,
+      set: (value: string) => {
+        Object.defineProperty(material, 'caSource', { value, writable: true, enumerable: true });
+      },
+      enumerable: true,
+      configurable: true,
+    },
+  });
 }
 
 /** The subjects of every certificate in a PEM bundle (`CN=etcd-ca, O=x`); unparsable ones are skipped. */

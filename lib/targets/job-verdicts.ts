@@ -3,7 +3,7 @@
  * rule to add when the API server refused a list), and why a job that discovered fine still ends
  * with nothing to scrape (which rule dropped how many: "my targets vanished").
  */
-import { reviewAccess, ruleYaml, type Access } from '#lib/diagnose/rbac.ts';
+import { ruleYaml, type Access } from '#lib/diagnose/rbac-access.ts';
 import type { StandIn } from '#lib/standin/index.ts';
 import type { SourceFailure } from './job-discovery.ts';
 import type { JobTargets } from './job-targets.ts';
@@ -27,6 +27,8 @@ export async function sourceFailureDiagnosis(
   let asked = '';
   if (standIn !== null && standIn.token.subject !== null) {
     // Asked with scrape-check's own rights: the Prometheus ServiceAccount may not create reviews.
+    // Loaded only when a stand-in's list was refused: planning a static job never needs it.
+    const { reviewAccess } = await import('#lib/diagnose/rbac.ts');
     const review = await reviewAccess(standIn.checker, standIn.token.subject, access, timeoutMs);
     if (review.ok && !review.allowed) {
       asked = ` The cluster confirms (SubjectAccessReview): ServiceAccount ${standIn.namespace}/${standIn.serviceAccount} may not ${refused.verb} ${refused.resource}${refused.namespace === undefined ? ' cluster-wide' : ` in ${refused.namespace}`}${review.reason === '' ? '' : ` (${review.reason})`}.`;

@@ -7,6 +7,7 @@ export {
   GO_CERT_FILES,
   loadSystemRoots,
   systemRoots,
+  systemRootsNow,
 } from './system-roots.ts';
 export type { SystemRoots, SystemRootsOptions } from './system-roots.ts';
 export { systemContext } from './secure-context.ts';

@@ -51,8 +51,9 @@ export function systemContext(roots: SystemRoots, options: TrustContextOptions):
   let context = contexts.get(id);
   if (context === undefined) {
     context = createSecureContext({
-      // An empty array still replaces Node's bundled list: no certificate, no trust.
-      ca: [...roots.certificates],
+      // One entry per block: OpenSSL parses each once and skips those Go would skip. An empty
+      // array still replaces Node's bundled list: no certificate, no trust.
+      ca: [...roots.candidates],
       ...(options.cert === undefined ? {} : { cert: options.cert, key: options.key }),
       ...(options.minVersion === undefined ? {} : { minVersion: options.minVersion }),
       ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),

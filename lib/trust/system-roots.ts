@@ -17,7 +17,7 @@
  * Loaded once per process ({@link systemRoots}), as Go loads it once (`sync.Once` in root.go).
  */
 import { X509Certificate } from 'node:crypto';
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { sslCertDir, sslCertFile } from '#lib/config/env.ts';
 
 /** Go's certificate files on Linux, in its order (root_linux.go `certFiles`). */
@@ -39,8 +39,19 @@ export const GO_CERT_DIRECTORIES: readonly string[] = ['/etc/ssl/certs', '/etc/p
 
 /** The trust anchors Go would verify against when a check sets neither `ca_file` nor `ca`. */
 export interface SystemRoots {
-  /** Every certificate, one PEM block each, without duplicates. */
+  /**
+   * Every certificate, one PEM block each, without duplicates. Parsed on first read (each block
+   * was judged a certificate or not, as Go's `ParseCertificate` judges it, only as far as the
+   * `source` and `error` below needed).
+   */
   readonly certificates: readonly string[];
+  /**
+   * The CERTIFICATE blocks (PEM, deduplicated) that may hold a certificate: those, plus the ones
+   * that do not parse. Build TLS contexts from these, one array entry each: OpenSSL skips an entry
+   * that does not parse (as Go's `AppendCertsFromPEM` skips it) and parses each of the others
+   * once, where reading `certificates` first would parse every one of them twice.
+   */
+  readonly candidates: readonly string[];
   /**
    * Where they came from, for diagnoses: `the system trust store
    * (/etc/ssl/certs/ca-certificates.crt)`; a directory is named only when it added a certificate
@@ -84,38 +95,67 @@ function goError(op: string, path: string, error: unknown): string {
   return `${op} ${path}: ${words[code] ?? (code || (error as Error).message)}`;
 }
 
-/** Collects certificates as `AppendCertsFromPEM` does, keyed by their DER so each counts once. */
+/**
+ * Collects CERTIFICATE blocks as `AppendCertsFromPEM` reads them, keyed by their DER (base64) so
+ * each counts once, and judges a block a certificate (Go's `ParseCertificate`, here OpenSSL's
+ * parser) only when asked: most of a store's blocks need no judgment until a context is built.
+ */
 class Pool {
-  readonly byDer = new Map<string, string>();
+  /** DER in base64 → the block as canonical PEM. */
+  readonly candidates = new Map<string, string>();
+  readonly #parses = new Map<string, boolean>();
+  /** Block bodies as written, already read: most files repeat the bundle's blocks verbatim. */
+  readonly #seenBodies = new Set<string>();
+  /** Whole files already read: Amazon Linux's directories hold the bundle file itself. */
+  readonly #seenFiles = new Set<string>();
 
-  /** Adds every usable CERTIFICATE block of `pem`; returns how many were new. */
-  append(pem: string): number {
-    let added = 0;
+  /** Reads the CERTIFICATE blocks of `pem`; returns the keys of those not seen before. */
+  append(pem: string): string[] {
+    // The same text again can add nothing: skip the scan (Lambda reads its 200 KB bundle thrice).
+    if (this.#seenFiles.has(pem)) return [];
+    this.#seenFiles.add(pem);
+    const added: string[] = [];
     for (const match of pem.matchAll(CERT_BLOCK)) {
       const body = match[1]!;
+      if (this.#seenBodies.has(body)) continue;
+      this.#seenBodies.add(body);
       // A block with headers (`Proc-Type: …`) is not a certificate to Go.
       if (body.includes(':')) continue;
       const base64 = body.replace(/\s+/g, '');
-      if (!BASE64.test(base64) || this.byDer.has(base64)) continue;
-      try {
-        const cert = new X509Certificate(Buffer.from(base64, 'base64'));
-        this.byDer.set(base64, cert.toString());
-        added++;
-      } catch {
-        // Go's ParseCertificate refuses it too: skipped, as AppendCertsFromPEM skips it.
-      }
+      if (!BASE64.test(base64) || this.candidates.has(base64)) continue;
+      const lines = base64.match(/.{1,64}/g) ?? [];
+      this.candidates.set(
+        base64,
+        `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`,
+      );
+      added.push(base64);
     }
     return added;
+  }
+
+  /** Whether the block parses as a certificate; Go skips it otherwise. */
+  parses(key: string): boolean {
+    let parses = this.#parses.get(key);
+    if (parses === undefined) {
+      try {
+        new X509Certificate(Buffer.from(key, 'base64'));
+        parses = true;
+      } catch {
+        parses = false;
+      }
+      this.#parses.set(key, parses);
+    }
+    return parses;
   }
 }
 
 /** Go's readUniqueDirectoryEntries: the entries of `dir`, without symlinks into `dir` itself. */
-async function uniqueEntries(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+function uniqueEntries(dir: string): string[] {
+  const entries = readdirSync(dir, { withFileTypes: true });
   const names: string[] = [];
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (entry.isSymbolicLink()) {
-      const target = await readlink(`${dir}/${entry.name}`).catch(() => null);
+      const target = readlinkOrNull(`${dir}/${entry.name}`);
       if (target !== null && !target.includes('/')) continue;
     }
     names.push(entry.name);
@@ -123,15 +163,40 @@ async function uniqueEntries(dir: string): Promise<string[]> {
   return names;
 }
 
+function readlinkOrNull(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** A file's text, or null when it cannot be read (Go skips it: a subdirectory, say). */
+function readOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Loads the system trust store as Go would with these settings. Never throws: what Go would
  * fail on is in `error`, with no certificate.
+ *
+ * The files are read synchronously: once per process, a Debian /etc/ssl/certs is some 300 links
+ * and 150 small files, and one blocking pass (~15 ms of CPU) costs a third of what as many
+ * thread-pool round trips cost (~45 ms), on the first HTTPS scrape of every cold start.
  *
  * @example
  * const roots = await loadSystemRoots({ root: '/tmp/debian' }); // reads /tmp/debian/etc/ssl/certs/…
  * roots.source; // 'the system trust store (/tmp/debian/etc/ssl/certs/ca-certificates.crt)'
  */
-export async function loadSystemRoots(options: SystemRootsOptions = {}): Promise<SystemRoots> {
+export function loadSystemRoots(options: SystemRootsOptions = {}): Promise<SystemRoots> {
+  return Promise.resolve(load(options));
+}
+
+function load(options: SystemRootsOptions): SystemRoots {
   const root = (options.root ?? '').replace(/\/+$/, '');
   const files =
     options.certFile === undefined ? GO_CERT_FILES.map((f) => root + f) : [options.certFile];
@@ -142,10 +207,11 @@ export async function loadSystemRoots(options: SystemRootsOptions = {}): Promise
   const pool = new Pool();
   let firstError: string | null = null;
   let fileUsed: string | null = null;
+  let fromFile: string[] = [];
   for (const file of files) {
     try {
-      const data = await readFile(file, 'latin1');
-      pool.append(data);
+      const data = readFileSync(file, 'latin1');
+      fromFile = pool.append(data);
       fileUsed = file;
       break;
     } catch (error) {
@@ -156,43 +222,50 @@ export async function loadSystemRoots(options: SystemRootsOptions = {}): Promise
   for (const dir of dirs) {
     let names: string[];
     try {
-      names = await uniqueEntries(dir);
+      names = uniqueEntries(dir);
     } catch (error) {
       if (firstError === null && !notExist(error)) firstError = goError('open', dir, error);
       continue;
     }
-    let added = 0;
-    // Read side by side (a Debian /etc/ssl/certs holds some 150 files: one at a time costs a cold
-    // start ~150 ms), appended in Go's order. Go concatenates with "/" and ignores what it cannot
-    // read (a subdirectory, say).
-    const contents = await Promise.all(
-      names.map((name) => readFile(`${dir}/${name}`, 'latin1').catch(() => null)),
+    const added: string[] = [];
+    // In Go's order; Go concatenates with "/" and ignores what it cannot read.
+    for (const name of names) {
+      const data = readOrNull(`${dir}/${name}`);
+      if (data !== null) added.push(...pool.append(data));
+    }
+    // Named only when it added a certificate: one that parses (usually the first looked at).
+    if (added.some((key) => pool.parses(key))) dirsAdding.push(dir);
+  }
+  const empty = dirsAdding.length === 0 && !fromFile.some((key) => pool.parses(key));
+  const candidates = [...pool.candidates.values()];
+  let certificates: string[] | undefined;
+  const roots = (source: string, error: string | null): SystemRoots => ({
+    get certificates() {
+      certificates ??= [...pool.candidates]
+        .filter(([key]) => pool.parses(key))
+        .map(([, pem]) => pem);
+      return certificates;
+    },
+    candidates,
+    source,
+    error,
+  });
+  if (empty && firstError !== null) {
+    return roots(
+      `the system trust store, which could not be loaded (${firstError})`,
+      `x509: failed to load system roots and no roots provided; ${firstError}`,
     );
-    for (const data of contents) if (data !== null) added += pool.append(data);
-    if (added > 0) dirsAdding.push(dir);
   }
-  const certificates = [...pool.byDer.values()];
-  if (certificates.length === 0 && firstError !== null) {
-    return {
-      certificates,
-      source: `the system trust store, which could not be loaded (${firstError})`,
-      error: `x509: failed to load system roots and no roots provided; ${firstError}`,
-    };
-  }
-  return {
-    certificates,
-    source: describe(options, fileUsed, dirsAdding, certificates),
-    error: null,
-  };
+  return roots(describe(options, fileUsed, dirsAdding, empty), null);
 }
 
 function describe(
   options: SystemRootsOptions,
   fileUsed: string | null,
   dirsAdding: readonly string[],
-  certificates: readonly string[],
+  empty: boolean,
 ): string {
-  if (certificates.length === 0) {
+  if (empty) {
     const where =
       options.certFile === undefined && options.certDir === undefined
         ? 'none of the certificate files and directories Go reads holds a certificate (install ca-certificates, or set SSL_CERT_FILE)'
@@ -212,7 +285,7 @@ function describe(
   return `the system trust store (${parts.join(' and ')})`;
 }
 
-let loaded: Promise<SystemRoots> | undefined;
+let loaded: SystemRoots | undefined;
 
 /**
  * The process's system trust store, loaded on first use from `SSL_CERT_FILE`, `SSL_CERT_DIR` and
@@ -220,6 +293,15 @@ let loaded: Promise<SystemRoots> | undefined;
  * Prometheus keeps what it loaded at start: a CA installed later is seen after a restart.
  */
 export function systemRoots(): Promise<SystemRoots> {
-  loaded ??= loadSystemRoots({ certFile: sslCertFile(), certDir: sslCertDir() });
+  return Promise.resolve(systemRootsNow());
+}
+
+/**
+ * {@link systemRoots}, at once: for a getter that loads the store only when a TLS connection or a
+ * diagnosis first needs it, as Go loads it on the first verification without `RootCAs`, so that
+ * a plain-HTTP check never pays for it (some 25 ms of CPU on a cold start).
+ */
+export function systemRootsNow(): SystemRoots {
+  loaded ??= load({ certFile: sslCertFile(), certDir: sslCertDir() });
   return loaded;
 }
