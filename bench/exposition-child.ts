@@ -1,9 +1,10 @@
 /**
  * Streams one file through the parser and prints one JSON line: what `parse.bench.ts` runs in a
  * fresh process, so that its wall time and peak RSS are the parser's alone. The file is read into
- * one reused 64 KiB buffer, as the parser allows: it keeps no view of a chunk.
+ * one reused buffer (64 KiB, as `scrape-check parse` reads, or `--chunk KiB`), as the parser
+ * allows: it keeps no view of a chunk.
  *
- * usage: node bench/exposition-child.ts FILE prometheus|openmetrics [--lint] [--collect] [--read-only]
+ * usage: node bench/exposition-child.ts FILE prometheus|openmetrics [--lint] [--collect] [--read-only] [--chunk KiB]
  */
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { ExpositionStream } from '#lib/exposition/index.ts';
 const [file, format, ...flags] = process.argv.slice(2);
 if (file === undefined || (format !== 'prometheus' && format !== 'openmetrics')) {
   console.error(
-    'usage: node bench/exposition-child.ts FILE prometheus|openmetrics [--lint] [--collect] [--read-only]',
+    'usage: node bench/exposition-child.ts FILE prometheus|openmetrics [--lint] [--collect] [--read-only] [--chunk KiB]',
   );
   process.exit(2);
 }
@@ -32,10 +33,13 @@ function peakRss(): number {
   return process.resourceUsage().maxRSS * 1024;
 }
 
+const chunkAt = flags.indexOf('--chunk');
+const CHUNK = (chunkAt >= 0 ? Number(flags[chunkAt + 1]) : 64) * 1024;
+
 async function* chunks(path: string): AsyncGenerator<Uint8Array> {
   const fh = await open(path, 'r');
   try {
-    const buf = new Uint8Array(64 * 1024);
+    const buf = new Uint8Array(CHUNK);
     for (;;) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, null);
       if (bytesRead === 0) return;

@@ -1,16 +1,27 @@
 /**
- * The exposition parser against the alternatives, on the same generated kube-apiserver-like input
+ * `scrape-check parse` against the alternatives on the same generated kube-apiserver-like input,
  * in the same run: parse-prometheus-text-format (npm) and `promtool check metrics` (Debian's
- * Prometheus 2.42), plus a 64 MiB streaming parse in a child limited to a 128 MB heap.
+ * Prometheus 2.42).
+ *
+ * 1. Whole processes, as a user runs them, interleaved round by round so that a busy machine slows
+ *    all alike; the ratios compare medians. `scrape-check parse` runs with its default lint (as
+ *    promtool does), through the built CLI (`dist/cli`, scripts/build-cli.ts, built afresh into a
+ *    temporary folder) and from the TypeScript sources (what bin/scrape-check.js runs while the
+ *    build is stale), and through bin/scrape-check.js itself.
+ * 2. The parser alone: its first parse in a fresh process (cold: the JIT still warming), and the
+ *    best of several in this one (warm), with lint, counting series only, and collecting families.
+ * 3. 64 MiB streamed with lint, in a child whose V8 heap is capped at 128 MB, and the CLI so capped.
  *
  * usage: node bench/parse.bench.ts [--quick]
- *   --quick  ~1 MB inputs, for CI: exercises every path in seconds. Exits non-zero on any error.
+ *   --quick  ~1 MB inputs and fewer rounds, for CI: exercises every path in seconds. Exits non-zero
+ *            on any error.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ExpositionStream } from '#lib/exposition/index.ts';
 import type { ExpositionOptions } from '#lib/exposition/index.ts';
 import { writeCorpus } from './exposition-corpus.ts';
@@ -20,27 +31,116 @@ const MB = 1e6;
 const MiB = 1024 * 1024;
 const INPUT_BYTES = quick ? 1 * MB : 30 * MB;
 const STREAM_BYTES = quick ? 1 * MiB : 64 * MiB;
-const RUNS = quick ? 2 : 5;
+const ROUNDS = quick ? 1 : 5;
+const WARM_RUNS = quick ? 2 : 5;
 const CHUNK = 64 * 1024;
+const ROOT = new URL('..', import.meta.url).pathname;
 const CHILD = new URL('exposition-child.ts', import.meta.url).pathname;
-
-const require = createRequire(import.meta.url);
-const ppft = require('parse-prometheus-text-format') as (text: string) => unknown[];
+const BIN = new URL('../bin/scrape-check.js', import.meta.url).pathname;
+const SOURCES_MAIN = new URL('../lib/cli/main.ts', import.meta.url).href;
+const BUILD_SCRIPT = new URL('../scripts/build-cli.ts', import.meta.url).pathname;
 
 function fail(message: string): void {
   process.exitCode = 1;
   console.error(`ERROR: ${message}`);
 }
 
-interface Row {
-  what: string;
-  ms: number | null;
-  bytes: number;
-  series: number | null;
-  rss: number | null;
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+};
+
+/** One whole-process contender: a command line, and what its exit status must be. */
+interface Contender {
+  name: string;
+  argv: string[];
+  /** The file goes to stdin (promtool) rather than as an argument. */
+  stdin: boolean;
+  ok: (status: number | null) => boolean;
   note: string;
+  times: number[];
+  /** User plus system CPU time of each run, all threads (what a busy machine distorts least). */
+  cpu: number[];
+  rss: number[];
 }
-const rows: Row[] = [];
+
+/** Runs `argv` once under /usr/bin/time when there is one; wall ms and peak RSS bytes. */
+function runOnce(
+  c: Contender,
+  file: string,
+): { ms: number; cpu: number | null; rss: number | null; status: number | null; stderr: string } {
+  const timed = hasTime ? ['/usr/bin/time', '-f', 'maxrss=%M cpu=%U+%S', ...c.argv] : c.argv;
+  const fd = c.stdin ? openSync(file, 'r') : null;
+  const t = performance.now();
+  const r = spawnSync(timed[0]!, timed.slice(1), {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * MiB,
+    stdio: [fd ?? 'ignore', 'pipe', 'pipe'],
+  });
+  const ms = performance.now() - t;
+  if (fd !== null) closeSync(fd);
+  const kb = /maxrss=(\d+)/.exec(r.stderr)?.[1];
+  const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+  return {
+    ms,
+    cpu: cpu === null ? null : (Number(cpu[1]) + Number(cpu[2])) * 1000,
+    rss: kb === undefined ? null : Number(kb) * 1024,
+    status: r.status,
+    stderr: r.stderr,
+  };
+}
+
+const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
+
+/** A `node -e` program that imports `entry` and runs `main(argv)` as bin/scrape-check.js does. */
+function cliViaEntry(entry: string, args: string[], nodeArgs: string[] = []): string[] {
+  const program =
+    `const { main } = await import(${JSON.stringify(entry)});` +
+    `process.exitCode = await main(${JSON.stringify(args)}, process.env, ` +
+    '{ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });';
+  return [process.execPath, ...nodeArgs, '--input-type=module', '-e', program];
+}
+
+/** Builds the CLI into `dir` with the project's own build script; null when there is none. */
+async function buildCli(dir: string): Promise<string | null> {
+  if (!existsSync(BUILD_SCRIPT)) return null;
+  const mod = (await import(pathToFileURL(BUILD_SCRIPT).href)) as {
+    buildCli?: (o: { outdir: string }) => Promise<{ entry: string }>;
+  };
+  if (mod.buildCli === undefined) return null;
+  const { entry } = await mod.buildCli({ outdir: dir });
+  return pathToFileURL(entry).href;
+}
+
+interface ChildResult {
+  ms: number;
+  bytes: number;
+  series: number;
+  error: unknown;
+  maxRssBytes: number;
+  heapUsed: number;
+}
+
+function runChild(file: string, nodeArgs: string[], flags: string[]): ChildResult | null {
+  const r = spawnSync(process.execPath, [...nodeArgs, CHILD, file, 'prometheus', ...flags], {
+    encoding: 'utf8',
+    maxBuffer: 16 * MiB,
+  });
+  if (r.status !== 0) {
+    fail(`parser child ${flags.join(' ')} exited ${String(r.status)}: ${r.stderr.slice(0, 500)}`);
+    return null;
+  }
+  return JSON.parse(r.stdout) as ChildResult;
+}
+
+function parseInChunks(input: Uint8Array, options: ExpositionOptions): number {
+  const stream = new ExpositionStream(options);
+  for (let i = 0; i < input.length; i += CHUNK) stream.write(input.subarray(i, i + CHUNK));
+  const r = stream.end();
+  if (r.error !== null) throw new Error(`parse failed: ${JSON.stringify(r.error)}`);
+  return r.series;
+}
 
 /** The best of `runs` timings of `fn`, after one warm-up. */
 function best(runs: number, fn: () => void): number {
@@ -54,229 +154,257 @@ function best(runs: number, fn: () => void): number {
   return min;
 }
 
-function parseInChunks(input: Buffer, options: ExpositionOptions): number {
-  const stream = new ExpositionStream(options);
-  for (let i = 0; i < input.length; i += CHUNK) stream.write(input.subarray(i, i + CHUNK));
-  const r = stream.end();
-  if (r.error !== null) throw new Error(`parse failed: ${JSON.stringify(r.error)}`);
-  return r.series;
-}
-
-interface ChildResult {
-  ms: number;
+interface Row {
+  what: string;
+  ms: number | null;
   bytes: number;
-  series: number;
-  error: unknown;
-  maxRssBytes: number;
+  rss: number | null;
+  note: string;
 }
 
-function runChild(
-  file: string,
-  extraNodeArgs: string[],
-  flags: string[],
-): { wallMs: number; out: ChildResult | null; stderr: string; status: number | null } {
-  const t = performance.now();
-  const r = spawnSync(process.execPath, [...extraNodeArgs, CHILD, file, 'prometheus', ...flags], {
-    encoding: 'utf8',
-    maxBuffer: 16 * MiB,
-  });
-  const wallMs = performance.now() - t;
-  let out: ChildResult | null = null;
-  try {
-    out = JSON.parse(r.stdout) as ChildResult;
-  } catch {
-    out = null;
-  }
-  return { wallMs, out, stderr: r.stderr, status: r.status };
+function table(rows: Row[]): void {
+  const head = ['', 'time ms', 'MB/s', 'peak RSS MB', 'note'];
+  const body = rows.map((r) => [
+    r.what,
+    r.ms === null ? '-' : r.ms.toFixed(0),
+    r.ms === null ? '-' : (r.bytes / MB / (r.ms / 1000)).toFixed(0),
+    r.rss === null ? '-' : (r.rss / MB).toFixed(0),
+    r.note,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string =>
+    `| ${cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of body) console.log(line(row));
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'scrape-check-bench-'));
 try {
   const file = join(dir, 'apiserver.prom');
   const corpus = await writeCorpus(file, { targetBytes: INPUT_BYTES, seed: 42 });
-  const input = readFileSync(file);
+  const input = new Uint8Array(readFileSync(file));
   console.log(
-    `input: ${file}: ${(input.length / MB).toFixed(1)} MB, ${corpus.series} series, ` +
-      `${corpus.families} families (kube-apiserver-like, text 0.0.4)\n`,
+    `input: ${(input.length / MB).toFixed(1)} MB, ${corpus.series} series, ${corpus.families} ` +
+      `families (kube-apiserver-like, text 0.0.4); ${ROUNDS} interleaved rounds of whole processes\n`,
   );
 
-  // 1. This parser, in memory, fed in 64 KiB chunks as a response body would be.
-  let series = 0;
-  const counted = best(RUNS, () => (series = parseInChunks(input, { format: 'prometheus' })));
-  if (series !== corpus.series) fail(`series ${series}, expected ${corpus.series}`);
-  rows.push({
-    what: 'scrape-check (series only)',
-    ms: counted,
-    bytes: input.length,
-    series,
-    rss: null,
-    note: 'in memory, 64 KiB chunks',
+  // 1. Whole processes.
+  const builtEntry = await buildCli(join(dir, 'cli')).catch((error: unknown) => {
+    console.log(`(the CLI could not be built: ${String(error)})`);
+    return null;
   });
-  const collected = best(RUNS, () =>
+  const parseOk = (s: number | null): boolean => s === 0;
+  const contenders: Contender[] = [];
+  if (builtEntry !== null) {
+    contenders.push({
+      name: 'scrape-check parse (built CLI)',
+      argv: cliViaEntry(builtEntry, ['parse', file]),
+      stdin: false,
+      ok: parseOk,
+      note: 'dist/cli as scripts/build-cli.ts builds it; lint on',
+      times: [],
+      cpu: [],
+      rss: [],
+    });
+  }
+  contenders.push(
+    {
+      name: 'scrape-check parse (TypeScript sources)',
+      argv: cliViaEntry(SOURCES_MAIN, ['parse', file]),
+      stdin: false,
+      ok: parseOk,
+      note: 'types stripped at start; lint on',
+      times: [],
+      cpu: [],
+      rss: [],
+    },
+    {
+      name: 'bin/scrape-check.js parse',
+      argv: [process.execPath, BIN, 'parse', file],
+      stdin: false,
+      ok: parseOk,
+      note: 'the bin as it is: dist/cli when fresh, else the sources',
+      times: [],
+      cpu: [],
+      rss: [],
+    },
+    {
+      name: 'parse-prometheus-text-format',
+      argv: [
+        process.execPath,
+        '-e',
+        "const t = require('fs').readFileSync(process.argv[1], 'utf8');" +
+          "console.log(require('parse-prometheus-text-format')(t).length)",
+        file,
+      ],
+      stdin: false,
+      ok: parseOk,
+      note: 'node: read the file as a string, parse it',
+      times: [],
+      cpu: [],
+      rss: [],
+    },
+  );
+  const probe = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
+  const promtoolVersion = /version (\S+)/.exec(`${probe.stdout}${probe.stderr}`)?.[1] ?? null;
+  if (probe.error === undefined) {
+    contenders.push({
+      name: `promtool check metrics (${promtoolVersion ?? '?'})`,
+      argv: ['promtool', 'check', 'metrics'],
+      stdin: true,
+      // 3: lint problems found; anything else but 0 is a failure to read the input.
+      ok: (s) => s === 0 || s === 3,
+      note: 'stdin; lints as it parses',
+      times: [],
+      cpu: [],
+      rss: [],
+    });
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of contenders) {
+      const r = runOnce(c, file);
+      if (!c.ok(r.status)) fail(`${c.name} exited ${String(r.status)}: ${r.stderr.slice(0, 400)}`);
+      c.times.push(r.ms);
+      if (r.cpu !== null) c.cpu.push(r.cpu);
+      if (r.rss !== null) c.rss.push(r.rss);
+    }
+  }
+  const nodeE0: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const t = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    nodeE0.push(performance.now() - t);
+  }
+  const rows: Row[] = contenders.map((c) => ({
+    what: c.name,
+    ms: median(c.times),
+    bytes: input.length,
+    rss: c.rss.length === 0 ? null : Math.max(...c.rss),
+    note: `${c.note}; runs ${c.times.map((t) => t.toFixed(0)).join('/')} ms; CPU ${c.cpu.length === 0 ? '?' : median(c.cpu).toFixed(0)} ms`,
+  }));
+  rows.push({
+    what: 'node -e 0',
+    ms: median(nodeE0),
+    bytes: 0,
+    rss: null,
+    note: 'a Node process that does nothing',
+  });
+
+  // 2. The parser alone.
+  // The same cold parse read in 1 MiB pieces: what the read size alone costs a whole process (each
+  // read is a round trip to libuv's thread pool, and the process idles while it waits).
+  for (const kib of [64, 1024]) {
+    const cold = runChild(file, [], ['--lint', '--chunk', String(kib)]);
+    if (cold === null) continue;
+    if (cold.series !== corpus.series) fail(`cold child: ${cold.series} series`);
+    rows.push({
+      what: `parser, lint, first parse (cold), ${kib === 64 ? '64 KiB' : '1 MiB'} reads`,
+      ms: cold.ms,
+      bytes: input.length,
+      rss: cold.maxRssBytes,
+      note: kib === 64 ? 'fresh process, reads as `parse` does today' : 'fresh process',
+    });
+  }
+  let series = 0;
+  const warmLint = best(
+    WARM_RUNS,
+    () => (series = parseInChunks(input, { format: 'prometheus', lint: true })),
+  );
+  if (series !== corpus.series) fail(`series ${series}, expected ${corpus.series}`);
+  const warm = best(WARM_RUNS, () => parseInChunks(input, { format: 'prometheus' }));
+  const collected = best(Math.min(WARM_RUNS, 3), () =>
     parseInChunks(input, { format: 'prometheus', collect: 'families' }),
   );
-  rows.push({
-    what: 'scrape-check (collect families)',
-    ms: collected,
-    bytes: input.length,
-    series,
-    rss: null,
-    note: 'every sample as an object',
-  });
-  const linted = best(Math.min(RUNS, 3), () =>
-    parseInChunks(input, { format: 'prometheus', lint: true }),
-  );
-  rows.push({
-    what: 'scrape-check (lint)',
-    ms: linted,
-    bytes: input.length,
-    series,
-    rss: null,
-    note: 'promtool-like warnings',
-  });
-
-  // 2. parse-prometheus-text-format: it takes a string, so decoding the bytes is part of its cost;
-  // its time from a ready string is in the note.
-  let families = 0;
-  const text = input.toString('utf8');
-  const npmNoDecode = best(Math.min(RUNS, 3), () => (families = ppft(text).length));
-  if (families !== corpus.families) {
-    fail(`parse-prometheus-text-format: ${families} families, expected ${corpus.families}`);
-  }
-  const npm = best(Math.min(RUNS, 3), () => ppft(input.toString('utf8')));
-  rows.push({
-    what: 'parse-prometheus-text-format',
-    ms: npm,
-    bytes: input.length,
-    series: null,
-    rss: null,
-    note: `incl. UTF-8 decode; ${npmNoDecode.toFixed(0)} ms from a string`,
-  });
-
-  // 3. End to end, each in a fresh process: this parser streaming the file, and promtool.
-  const ours = runChild(file, [], []);
-  if (ours.status !== 0 || ours.out === null) fail(`child parse failed: ${ours.stderr}`);
-  else
-    rows.push({
-      what: 'scrape-check end to end',
-      ms: ours.wallMs,
+  rows.push(
+    {
+      what: 'parser, lint (warm)',
+      ms: warmLint,
       bytes: input.length,
-      series: ours.out.series,
-      rss: ours.out.maxRssBytes,
-      note: `fresh node, 64 KiB reads; parse ${ours.out.ms.toFixed(0)} ms`,
-    });
-  const oursLint = runChild(file, [], ['--lint']);
-  if (oursLint.status !== 0 || oursLint.out === null)
-    fail(`child lint parse failed: ${oursLint.stderr}`);
-  else
-    rows.push({
-      what: 'scrape-check end to end (lint)',
-      ms: oursLint.wallMs,
-      bytes: input.length,
-      series: oursLint.out.series,
-      rss: oursLint.out.maxRssBytes,
-      note: 'as promtool, which lints too',
-    });
-
-  let promtoolMs: number | null = null;
-  const hasTime =
-    spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
-  const probe = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
-  if (probe.error !== undefined) {
-    rows.push({
-      what: 'promtool check metrics',
-      ms: null,
-      bytes: input.length,
-      series: null,
       rss: null,
-      note: 'promtool not installed: not measured',
-    });
-  } else {
-    const version = /version (\S+)/.exec(probe.stdout + probe.stderr)?.[1] ?? '?';
-    const cmd = hasTime
-      ? ['/usr/bin/time', '-f', 'maxrss=%M', 'promtool', 'check', 'metrics']
-      : ['promtool', 'check', 'metrics'];
-    const t = performance.now();
-    const r = spawnSync(cmd[0]!, cmd.slice(1), { input, encoding: 'utf8', maxBuffer: 64 * MiB });
-    promtoolMs = performance.now() - t;
-    const rss = /maxrss=(\d+)/.exec(r.stderr)?.[1];
-    if (r.status !== 0 && r.status !== 3)
-      fail(`promtool exited ${String(r.status)}: ${r.stderr.slice(0, 500)}`);
-    rows.push({
-      what: `promtool check metrics (${version})`,
-      ms: promtoolMs,
+      note: `best of ${WARM_RUNS}, in memory`,
+    },
+    {
+      what: 'parser, series only (warm)',
+      ms: warm,
       bytes: input.length,
-      series: null,
-      rss: rss === undefined ? null : Number(rss) * 1024,
-      note: `stdin, exit ${String(r.status)}`,
-    });
-  }
+      rss: null,
+      note: 'what a scrape pays',
+    },
+    {
+      what: 'parser, collect families (warm)',
+      ms: collected,
+      bytes: input.length,
+      rss: null,
+      note: 'every sample as an object (--json)',
+    },
+  );
 
-  // 4. 64 MiB streamed in a child whose V8 heap is capped at 128 MB.
+  // 3. 64 MiB in a 128 MB heap.
   const big = join(dir, 'apiserver-64mib.prom');
   const bigCorpus = await writeCorpus(big, { targetBytes: STREAM_BYTES, seed: 7 });
-  // Peak RSS moves with GC timing: run it three times and report the highest.
-  const runs = [1, 2, 3].map(() => runChild(big, ['--max-old-space-size=128'], []));
-  const ok = runs.every(
-    (r) => r.status === 0 && r.out !== null && r.out.series === bigCorpus.series,
-  );
-  if (!ok) {
-    const bad = runs.find((r) => r.status !== 0) ?? runs[0]!;
-    fail(`64 MiB streaming parse failed (exit ${String(bad.status)}): ${bad.stderr.slice(0, 500)}`);
-  }
-  const rssOf = (r: (typeof runs)[number]): number => r.out?.maxRssBytes ?? 0;
-  const capped = runs.reduce((a, b) => (rssOf(b) > rssOf(a) ? b : a));
-  const rssList = runs.map((r) => (rssOf(r) / MB).toFixed(0)).join('/');
+  const bigBytes = statSync(big).size;
+  const capped = [1, 2, 3].map(() => runChild(big, ['--max-old-space-size=128'], ['--lint']));
+  const cappedOk = capped.every((r) => r !== null && r.series === bigCorpus.series);
+  if (!cappedOk) fail('64 MiB with lint in a 128 MB heap failed');
+  const peak = Math.max(...capped.map((r) => r?.maxRssBytes ?? 0));
+  const heap = Math.max(...capped.map((r) => r?.heapUsed ?? 0));
   rows.push({
-    what: `${(STREAM_BYTES / MiB).toFixed(0)} MiB streamed, --max-old-space-size=128`,
-    ms: capped.wallMs,
-    bytes: statSync(big).size,
-    series: capped.out?.series ?? null,
-    rss: capped.out?.maxRssBytes ?? null,
-    note: ok ? `succeeded 3 of 3; peak RSS of each run ${rssList} MB` : 'FAILED',
+    what: `parser, lint, ${(bigBytes / MiB).toFixed(0)} MiB, --max-old-space-size=128`,
+    ms: capped[0]?.ms ?? null,
+    bytes: bigBytes,
+    rss: peak,
+    note: `${cappedOk ? 'succeeded 3 of 3' : 'FAILED'}; heap used at the end ≤ ${(heap / MB).toFixed(0)} MB`,
   });
-  const baseline = runChild(big, ['--max-old-space-size=128'], ['--read-only']);
-  if (baseline.status !== 0 || baseline.out === null) fail(`baseline failed: ${baseline.stderr}`);
-  rows.push({
-    what: `${(STREAM_BYTES / MiB).toFixed(0)} MiB read only, same child (baseline)`,
-    ms: baseline.wallMs,
-    bytes: statSync(big).size,
-    series: null,
-    rss: baseline.out?.maxRssBytes ?? null,
-    note: 'node + type stripping + reads, no parsing',
-  });
-
-  // The table.
-  const head = ['', 'time ms', 'MB/s', 'series/s', 'peak RSS MB', 'note'];
-  const body = rows.map((r) => [
-    r.what,
-    r.ms === null ? '-' : r.ms.toFixed(0),
-    r.ms === null ? '-' : (r.bytes / MB / (r.ms / 1000)).toFixed(1),
-    r.ms === null || r.series === null ? '-' : `${(r.series / (r.ms / 1000) / 1e6).toFixed(2)} M`,
-    r.rss === null ? '-' : (r.rss / MB).toFixed(0),
-    r.note,
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string =>
-    `| ${cells.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  console.log(line(head));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of body) console.log(line(row));
-
-  const oursMBs = input.length / MB / (counted / 1000);
-  const npmMBs = input.length / MB / (npm / 1000);
-  console.log(
-    `\nours / parse-prometheus-text-format: ${(oursMBs / npmMBs).toFixed(1)}x throughput (target ≥ 5x)`,
+  const cliCapped = runOnce(
+    {
+      name: 'cli-capped',
+      argv:
+        builtEntry === null
+          ? [process.execPath, '--max-old-space-size=128', BIN, 'parse', big]
+          : cliViaEntry(builtEntry, ['parse', big], ['--max-old-space-size=128']),
+      stdin: false,
+      ok: parseOk,
+      note: '',
+      times: [],
+      cpu: [],
+      rss: [],
+    },
+    big,
   );
-  if (promtoolMs !== null && ours.out !== null) {
-    console.log(
-      `promtool / ours, end to end: ${(promtoolMs / ours.wallMs).toFixed(1)}x (lint on both: ${(promtoolMs / oursLint.wallMs).toFixed(1)}x; target > 1x)`,
+  if (cliCapped.status !== 0)
+    fail(
+      `CLI on 64 MiB in a 128 MB heap exited ${String(cliCapped.status)}: ${cliCapped.stderr.slice(0, 400)}`,
     );
-  } else {
-    console.log('promtool / ours: not measured (promtool not installed)');
+  rows.push({
+    what: `scrape-check parse, ${(bigBytes / MiB).toFixed(0)} MiB, --max-old-space-size=128`,
+    ms: cliCapped.ms,
+    bytes: bigBytes,
+    rss: cliCapped.rss,
+    note: cliCapped.status === 0 ? 'whole process, lint on: exit 0' : 'FAILED',
+  });
+
+  table(rows);
+
+  const ours = contenders[0]!;
+  const ratio = (name: string, of: (c: Contender) => number[]): string => {
+    const peer = contenders.find((c) => c.name.startsWith(name));
+    if (peer === undefined || of(peer).length === 0 || of(ours).length === 0) return 'not measured';
+    return `${(median(of(peer)) / median(of(ours))).toFixed(1)}x`;
+  };
+  const wall = (c: Contender): number[] => c.times;
+  const cpu = (c: Contender): number[] => c.cpu;
+  console.log(`\n${ours.name}, whole process, medians (wall time; CPU time):`);
+  for (const [peer, target] of [
+    ['parse-prometheus-text-format', 5],
+    ['promtool', 3],
+  ] as const) {
+    console.log(
+      `  vs ${peer}: ${ratio(peer, wall)} faster; CPU ${ratio(peer, cpu)} (target ≥ ${target}x)`,
+    );
   }
   console.log(
-    `${(STREAM_BYTES / MiB).toFixed(0)} MiB in a 128 MB heap: ${ok ? 'yes' : 'no'}, peak RSS ${capped.out === null ? '?' : (capped.out.maxRssBytes / MB).toFixed(0)} MB`,
+    `${(bigBytes / MiB).toFixed(0)} MiB with lint in a 128 MB heap: ${cappedOk && cliCapped.status === 0 ? 'yes' : 'no'}, peak RSS ${(peak / MB).toFixed(0)} MB (parser child), ${cliCapped.rss === null ? '?' : (cliCapped.rss / MB).toFixed(0)} MB (CLI)`,
   );
 } catch (error) {
   fail(String(error instanceof Error ? (error.stack ?? error.message) : error));

@@ -51,3 +51,28 @@ export const BRACE_OPEN = 0x7b;
 export const BRACE_CLOSE = 0x7d;
 export const EQUAL = 0x3d;
 export const COMMA = 0x2c;
+
+/**
+ * The metadata keyword of four ASCII letters at `b[j]`: `Entry.Help`, `Entry.Type` or (OpenMetrics)
+ * `Entry.Unit` for `HELP`, `TYPE` or `UNIT`, else -1. The byte after it is the caller's to check.
+ */
+export function keywordAt(b: Uint8Array, j: number, unit: boolean): number {
+  const word = (b[j]! << 24) | (b[j + 1]! << 16) | (b[j + 2]! << 8) | b[j + 3]!;
+  if (word === HELP) return 2;
+  if (word === TYPE) return 3;
+  if (word === UNIT && unit) return 4;
+  return -1;
+}
+
+const fourLetters = (s: string): number =>
+  (s.charCodeAt(0) << 24) | (s.charCodeAt(1) << 16) | (s.charCodeAt(2) << 8) | s.charCodeAt(3);
+const HELP = fourLetters('HELP');
+const TYPE = fourLetters('TYPE');
+const UNIT = fourLetters('UNIT');
+/** `EOF` and a line feed, as `keywordAt` reads four bytes. */
+export const EOF_LINE = fourLetters('EOF\n');
+
+/** The four bytes at `b[j]` as one number, to compare with `EOF_LINE`. */
+export function fourBytesAt(b: Uint8Array, j: number): number {
+  return (b[j]! << 24) | (b[j + 1]! << 16) | (b[j + 2]! << 8) | b[j + 3]!;
+}

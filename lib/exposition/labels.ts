@@ -8,53 +8,132 @@ export const ESCAPED = 1;
 export const NON_ASCII = 2;
 
 /** Per label: name start, name end, value start, value end, flags (name flags << 2 | value's). */
-export const SLOT = 5;
+const SLOT = 5;
 
-export class LabelSlots {
-  count = 0;
-  a: Int32Array;
+/**
+ * The labels of one line, as the scanner found them. Offsets are valid until the scanner's next
+ * `reset()`; the names and values are read back through the scanner, which decodes them.
+ */
+export interface LabelOffsets {
+  /** How many labels. */
+  readonly count: number;
+  /** Where label `i`'s name starts (after an opening quote, for a quoted name). */
+  nameStart(i: number): number;
+  nameEnd(i: number): number;
+  /** Where label `i`'s value starts, after its opening quote. */
+  valueStart(i: number): number;
+  /** Where label `i`'s value ends, at its closing quote. */
+  valueEnd(i: number): number;
+  /** `ESCAPED | NON_ASCII` of label `i`'s name. */
+  nameFlags(i: number): number;
+  /** `ESCAPED | NON_ASCII` of label `i`'s value. */
+  valueFlags(i: number): number;
+  /** The index of the label whose name is the ASCII `name` in `b`, or -1. */
+  find(b: Uint8Array, name: string): number;
+}
+
+/** The labels of one line, written by the scanner. */
+export class LabelSlots implements LabelOffsets {
+  #count = 0;
+  #a: Int32Array;
+  /** Generation stamps by a small hash of a name, for `firstDuplicate`. */
+  readonly #stamps = new Int32Array(1024);
+  #generation = 0;
 
   constructor(capacity: number) {
-    this.a = new Int32Array(SLOT * capacity);
+    this.#a = new Int32Array(SLOT * capacity);
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  nameStart(i: number): number {
+    return this.#a[i * SLOT]!;
+  }
+  nameEnd(i: number): number {
+    return this.#a[i * SLOT + 1]!;
+  }
+  valueStart(i: number): number {
+    return this.#a[i * SLOT + 2]!;
+  }
+  valueEnd(i: number): number {
+    return this.#a[i * SLOT + 3]!;
+  }
+  nameFlags(i: number): number {
+    return this.#a[i * SLOT + 4]! >> 2;
+  }
+  valueFlags(i: number): number {
+    return this.#a[i * SLOT + 4]! & 3;
+  }
+
+  /** Forgets the labels, for the next line. */
+  clear(): void {
+    this.#count = 0;
   }
 
   /** Adds a label; the offsets exclude the quotes. */
   push(ns: number, ne: number, nflags: number, vs: number, ve: number, vflags: number): void {
-    const k = this.count * SLOT;
-    if (k + SLOT > this.a.length) {
-      const grown = new Int32Array(this.a.length * 2);
-      grown.set(this.a);
-      this.a = grown;
+    const k = this.#count * SLOT;
+    if (k + SLOT > this.#a.length) {
+      const grown = new Int32Array(this.#a.length * 2);
+      grown.set(this.#a);
+      this.#a = grown;
     }
-    const a = this.a;
+    const a = this.#a;
     a[k] = ns;
     a[k + 1] = ne;
     a[k + 2] = vs;
     a[k + 3] = ve;
     a[k + 4] = (nflags << 2) | vflags;
-    this.count++;
+    this.#count++;
+  }
+
+  /** Whether `i` is just past the closing quote of the last label's value. */
+  endsValueAt(i: number): boolean {
+    return this.#count > 0 && this.#a[(this.#count - 1) * SLOT + 3] === i - 1;
+  }
+
+  /** Moves the end of the last label's value (scrape mode's NULs, see `Scanner.skipNuls`). */
+  setLastValueEnd(e: number): void {
+    this.#a[(this.#count - 1) * SLOT + 3] = e;
   }
 
   /**
    * The index of the first label whose name repeats an earlier one, or -1. `decode` builds a name
-   * when bytes alone cannot tell (escaped names, or many labels).
+   * when bytes alone cannot tell (escaped names). Plain names are first sorted by a small hash of
+   * their length and end bytes into stamped buckets, so that a line without a repeat (nearly
+   * every one) costs one pass and no comparison of bytes.
    */
   firstDuplicate(b: Uint8Array, decode: (s: number, e: number, flags: number) => string): number {
-    const n = this.count;
-    const a = this.a;
+    const n = this.#count;
     if (n < 2) return -1;
+    const a = this.#a;
+    const stamps = this.#stamps;
+    const gen = ++this.#generation;
     let escaped = false;
-    for (let x = 0; x < n; x++) if (((a[x * SLOT + 4]! >> 2) & ESCAPED) !== 0) escaped = true;
-    if (escaped || n > 16) {
-      const seen = new Set<string>();
-      for (let x = 0; x < n; x++) {
-        const name = decode(a[x * SLOT]!, a[x * SLOT + 1]!, a[x * SLOT + 4]! >> 2);
-        if (seen.has(name)) return x;
-        seen.add(name);
-      }
-      return -1;
+    let suspect = false;
+    for (let x = 0; x < n; x++) {
+      const k = x * SLOT;
+      const s = a[k]!;
+      const e = a[k + 1]!;
+      if (((a[k + 4]! >> 2) & ESCAPED) !== 0) escaped = true;
+      const h = ((e - s) * 73 + b[s]! * 31 + b[e - 1]!) & 1023;
+      if (stamps[h] === gen) suspect = true;
+      stamps[h] = gen;
     }
-    for (let x = 1; x < n; x++) {
+    if (gen === 0x7fffffff) {
+      this.#generation = 0;
+      stamps.fill(0);
+    }
+    if (escaped) return this.#decodedDuplicate(decode);
+    return suspect ? this.#byteDuplicate(b) : -1;
+  }
+
+  /** Names compared as bytes (none is escaped, so equal names are equal bytes). */
+  #byteDuplicate(b: Uint8Array): number {
+    const a = this.#a;
+    for (let x = 1; x < this.#count; x++) {
       const s = a[x * SLOT]!;
       const len = a[x * SLOT + 1]! - s;
       for (let y = 0; y < x; y++) {
@@ -67,76 +146,29 @@ export class LabelSlots {
     }
     return -1;
   }
-}
 
-/**
- * A 52-bit hash of a sample's metric name (`b[ns..ne)`) and its labels, independent of label
- * order, read from the bytes without building strings (for the lint pass). Label `skip` (or none,
- * with -1) is left out of the second hash, returned in `out[1]`. Escaped label values hash by their
- * escaped form, which is canonical.
- */
-export function seriesHashes(
-  b: Uint8Array,
-  ns: number,
-  ne: number,
-  slots: LabelSlots,
-  skip: number,
-  out: Float64Array,
-): void {
-  const a = slots.a;
-  let n1 = 0x811c9dc5 | 0;
-  let n2 = 0x01000193 | 0;
-  for (let i = ns; i < ne; i++) {
-    n1 = Math.imul(n1 ^ b[i]!, 0x01000193);
-    n2 = Math.imul(n2 ^ b[i]!, 0x5bd1e995);
+  /** Names compared decoded (an escaped name may equal a plain one). */
+  #decodedDuplicate(decode: (s: number, e: number, flags: number) => string): number {
+    const a = this.#a;
+    const seen = new Set<string>();
+    for (let x = 0; x < this.#count; x++) {
+      const name = decode(a[x * SLOT]!, a[x * SLOT + 1]!, a[x * SLOT + 4]! >> 2);
+      if (seen.has(name)) return x;
+      seen.add(name);
+    }
+    return -1;
   }
-  let s1 = 0;
-  let s2 = 0;
-  let k1 = 0;
-  let k2 = 0;
-  for (let l = 0; l < slots.count; l++) {
-    const k = l * SLOT;
-    let h1 = 0x9e3779b9 | 0;
-    let h2 = 0x7f4a7c15 | 0;
-    for (let i = a[k]!, e = a[k + 1]!; i < e; i++) {
-      h1 = Math.imul(h1 ^ b[i]!, 0x01000193);
-      h2 = Math.imul(h2 ^ b[i]!, 0x5bd1e995);
-    }
-    h1 = Math.imul(h1 ^ 0x3d, 0x01000193);
-    h2 = Math.imul(h2 ^ 0x3d, 0x5bd1e995);
-    for (let i = a[k + 2]!, e = a[k + 3]!; i < e; i++) {
-      h1 = Math.imul(h1 ^ b[i]!, 0x01000193);
-      h2 = Math.imul(h2 ^ b[i]!, 0x5bd1e995);
-    }
-    // A sum of per-label hashes is the same whatever the order of the labels.
-    h1 = Math.imul(h1 ^ (h1 >>> 15), 0x85ebca6b);
-    h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
-    s1 = (s1 + h1) | 0;
-    s2 = (s2 + h2) | 0;
-    if (l === skip) {
-      k1 = h1;
-      k2 = h2;
-    }
-  }
-  out[0] = combine(n1 + s1, n2 + s2);
-  out[1] = combine(n1 + s1 - k1, n2 + s2 - k2);
-}
 
-/** Two 32-bit hashes as one 52-bit number, exact in a double. */
-function combine(h1: number, h2: number): number {
-  return (h1 >>> 0) * 0x100000 + ((h2 >>> 12) & 0xfffff);
-}
-
-/** The index of the label whose name is the ASCII `name`, or -1. */
-export function findLabel(b: Uint8Array, slots: LabelSlots, name: string): number {
-  const a = slots.a;
-  outer: for (let i = 0; i < slots.count; i++) {
-    const s = a[i * SLOT]!;
-    if (a[i * SLOT + 1]! - s !== name.length) continue;
-    for (let k = 0; k < name.length; k++) if (b[s + k] !== name.charCodeAt(k)) continue outer;
-    return i;
+  find(b: Uint8Array, name: string): number {
+    const a = this.#a;
+    outer: for (let i = 0; i < this.#count; i++) {
+      const s = a[i * SLOT]!;
+      if (a[i * SLOT + 1]! - s !== name.length) continue;
+      for (let k = 0; k < name.length; k++) if (b[s + k] !== name.charCodeAt(k)) continue outer;
+      return i;
+    }
+    return -1;
   }
-  return -1;
 }
 
 /** Sets `o[k] = v` even for `__proto__`, which a plain assignment would swallow. */

@@ -4,7 +4,7 @@
  */
 import type { Exemplar, Sample } from '#lib/result/types.ts';
 import { jsonValue } from '#lib/result/types.ts';
-import type { ExpositionCursor } from './cursor.ts';
+import type { Scanner } from './scanner.ts';
 import type { SampleRef } from './types.ts';
 
 /**
@@ -12,43 +12,43 @@ import type { SampleRef } from './types.ts';
  * sample. Valid only during the callback; what it returns are copies.
  */
 export class SampleView implements SampleRef {
-  private readonly cursor: ExpositionCursor;
+  readonly #cursor: Scanner;
 
-  constructor(cursor: ExpositionCursor) {
-    this.cursor = cursor;
+  constructor(cursor: Scanner) {
+    this.#cursor = cursor;
   }
 
   get name(): string {
-    return this.cursor.metricName();
+    return this.#cursor.metricName();
   }
 
   get value(): number {
-    return this.cursor.value;
+    return this.#cursor.value;
   }
 
   get timestampMs(): number | null {
-    return this.cursor.timestampMs;
+    return this.#cursor.timestampMs;
   }
 
   get labelCount(): number {
-    return this.cursor.labelCount;
+    return this.#cursor.labelCount;
   }
 
   forEachLabel(fn: (name: string, value: string) => void): void {
-    this.cursor.forEachLabel(fn);
+    this.#cursor.forEachLabel(fn);
   }
 
   labels(): Record<string, string> {
-    return this.cursor.labelRecord();
+    return this.#cursor.labelRecord();
   }
 
   exemplar(): Exemplar | null {
-    return this.cursor.exemplar();
+    return this.#cursor.exemplar();
   }
 }
 
 /** The cursor's current sample as a fresh record, exemplar included (Sample). */
-export function copySample(c: ExpositionCursor): Sample {
+export function copySample(c: Scanner): Sample {
   const sample: Sample = {
     name: c.metricName(),
     labels: c.labelRecord(),

@@ -1,8 +1,10 @@
 /** The lint pass (`lint: true`): promtool-like warnings that never make an exposition invalid. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { parseExposition } from '#lib/exposition/index.ts';
 import type { ExpositionFormat } from '#lib/exposition/index.ts';
+import { buildCorpus } from '../../bench/exposition-corpus.ts';
 
 function lint(input: string, format: ExpositionFormat = 'prometheus'): string[] {
   const r = parseExposition(input, { format, lint: true });
@@ -94,4 +96,112 @@ test('exemplar labels longer than 128 characters', () => {
   assert.deepStrictEqual(lint(input, 'openmetrics'), [
     'line 3: exemplar labels are 129 characters long, more than the 128 OpenMetrics allows',
   ]);
+});
+
+/**
+ * The lint pass keeps no strings per sample (pair ids, bucket groups checked as they come): hold
+ * it to a plain reference that compares decoded label sets, on random histograms whose buckets
+ * come in any order, repeat, and spell one bound two ways (`1`, `1.0`).
+ */
+test('duplicates and bucket order match a reference built from strings', () => {
+  const pairs = { a: ['x', 'y', 'z\\"q'], b: ['1', '2'] };
+  const les = ['0.1', '1', '1.0', '+Inf'];
+  const sampleArb = fc.record({
+    name: fc.constantFrom('h_bucket', 'h_sum', 'g'),
+    a: fc.constantFrom(...pairs.a),
+    b: fc.option(fc.constantFrom(...pairs.b), { nil: undefined }),
+    le: fc.constantFrom(...les),
+    swap: fc.boolean(),
+    value: fc.nat(9),
+  });
+  fc.assert(
+    fc.property(fc.array(sampleArb, { maxLength: 40 }), (samples) => {
+      const head = ['# HELP h H.', '# TYPE h histogram', '# HELP g G.', '# TYPE g gauge'];
+      const lines = [...head];
+      const expected: { line: number; text: string }[] = [];
+      const seen = new Map<string, number>();
+      const groups = new Map<
+        string,
+        { line: number; where: string; les: number[]; counts: number[]; texts: string[] }
+      >();
+      for (const s of samples) {
+        const labels: [string, string][] = [['a', s.a]];
+        if (s.b !== undefined) labels.push(['b', s.b]);
+        if (s.name === 'h_bucket') labels.push(['le', s.le]);
+        if (s.swap) labels.reverse();
+        const text = labels.map(([k, v]) => `${k}="${v}"`).join(',');
+        lines.push(`${s.name}{${text}} ${s.value}`);
+        const line = lines.length;
+        const decoded = labels.map(([k, v]) => [k, v.replace(/\\"/g, '"')] as const);
+        const described = (skip: string | null): string => {
+          const ps = decoded
+            .filter(([k]) => k !== skip)
+            .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+          ps.sort();
+          return ps.length === 0 ? '' : `{${ps.join(',')}}`;
+        };
+        const key = `${s.name}${described(null)}`;
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, line);
+        else expected.push({ line, text: `duplicate series ${key} (first on line ${first})` });
+        if (s.name !== 'h_bucket') continue;
+        const gk = described('le');
+        let group = groups.get(gk);
+        if (group === undefined) {
+          group = { line, where: gk === '' ? '' : ` for ${gk}`, les: [], counts: [], texts: [] };
+          groups.set(gk, group);
+        }
+        group.les.push(s.le === '+Inf' ? Infinity : Number(s.le));
+        group.counts.push(s.value);
+        group.texts.push(s.le);
+      }
+      for (const g of groups.values()) {
+        if (!g.les.includes(Infinity)) {
+          expected.push({ line: g.line, text: `histogram "h" has no le="+Inf" bucket${g.where}` });
+        }
+        const order = g.les.map((_, i) => i).sort((x, y) => g.les[x]! - g.les[y]!);
+        for (let k = 1; k < order.length; k++) {
+          const [p, c] = [order[k - 1]!, order[k]!];
+          if (g.counts[c]! < g.counts[p]!) {
+            expected.push({
+              line: g.line,
+              text: `histogram "h" buckets are not cumulative${g.where}: le=${JSON.stringify(g.texts[c])} counts ${g.counts[c]}, less than le=${JSON.stringify(g.texts[p])} with ${g.counts[p]}`,
+            });
+            break;
+          }
+        }
+      }
+      if (!samples.some((s) => s.name.startsWith('h')))
+        expected.push({ line: 1, text: '"h" has no HELP' });
+      expected.sort((x, y) => x.line - y.line);
+      const got = lint(`${lines.join('\n')}\n`).filter((w) => !w.includes('has no HELP'));
+      assert.deepStrictEqual(
+        got,
+        expected
+          .filter((w) => !w.text.includes('has no HELP'))
+          .slice(0, 200)
+          .map((w) => `line ${w.line}: ${w.text}`),
+      );
+    }),
+    { numRuns: 300, seed: 15 },
+  );
+});
+
+test('a large exposition: no false duplicate, and every repeated line found', () => {
+  // Large enough for every table to grow and rehash more than once.
+  const { text, series } = buildCorpus({ targetBytes: 1_500_000, seed: 3 });
+  assert.deepStrictEqual(lint(text), []);
+  const lines = text.split('\n');
+  const picks = [
+    lines.findIndex((l) => l.startsWith('apiserver_request_duration_seconds_bucket{')) + 5,
+    lines.findIndex((l) => l.startsWith('apiserver_request_total{')) + 7,
+    lines.findIndex((l) => l.startsWith('workqueue_longest_running_processor_seconds{')) + 3,
+  ];
+  const repeated = `${text}${picks.map((i) => `${lines[i]!}\n`).join('')}`;
+  const r = parseExposition(repeated, { format: 'prometheus', lint: true });
+  assert.equal(r.series, series + 3);
+  assert.deepStrictEqual(
+    r.warnings.map((w) => w.replace(/ duplicate series .*\(/, ' duplicate series (')),
+    picks.map((i, k) => `line ${lines.length + k}: duplicate series (first on line ${i + 1})`),
+  );
 });

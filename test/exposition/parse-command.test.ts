@@ -165,23 +165,27 @@ test('empty stdin is a valid, empty exposition', async () => {
 });
 
 test('bad usage exits 2 with one message and nothing on stdout', async () => {
-  const cases: [string[], RegExp][] = [
-    [[path('missing.prom')], /missing\.prom: no such file/],
-    [[dir], /is a directory, not a file/],
-    [['--bogus'], /Unknown option '--bogus'/],
+  // docs/reference.md: "scrape-check: <what is wrong>", then for a bad command line (not a bad
+  // file) "Try 'scrape-check parse --help'.".
+  const cases: [string[], RegExp, boolean][] = [
+    [[path('missing.prom')], /missing\.prom: no such file/, false],
+    [[dir], /is a directory, not a file/, false],
+    [['--bogus'], /unknown option --bogus for parse/, true],
     [
       ['--format', 'xml', path('small.prom')],
       /--format must be auto, prometheus or openmetrics, got "xml"/,
+      true,
     ],
-    [[path('small.prom'), path('valid.om')], /expected one FILE \(or - for stdin\), got 2/],
+    [[path('small.prom'), path('valid.om')], /parse takes at most 1 argument .*, got 2/, true],
   ];
-  for (const [args, message] of cases) {
+  for (const [args, message, usage] of cases) {
     const r = await run(args);
     assert.equal(r.code, 2, args.join(' '));
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, message);
-    assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
-    assert.match(r.stderr, /^scrape-check parse: /);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.match(lines[0]!, /^scrape-check: /);
+    assert.match(lines[0]!, message);
+    assert.deepStrictEqual(lines.slice(1), usage ? ["Try 'scrape-check parse --help'."] : []);
   }
 });
 
