@@ -47,7 +47,7 @@ async function runCommand(
     case 'run':
       return (await import('./run-command.ts')).runCommand(args, io, env);
     case 'targets':
-      return (await import('./targets-command.ts')).targetsCommand(args, io);
+      return (await import('./targets-command.ts')).targetsCommand(args, io, env);
     case 'parse':
       return (await import('./parse-command.ts')).parseCommand(args, io);
     case 'lab':

@@ -4,6 +4,7 @@
  * one-line summary. Colour only on a terminal, and never when NO_COLOR is set.
  */
 import type { CheckResult, RunReport } from '#lib/result/types.ts';
+import { bold, dim, green, red, yellow } from './paint.ts';
 import { wrap } from './wrap.ts';
 
 /** How the table is drawn: for a terminal, or plain for a pipe. */
@@ -12,14 +13,6 @@ export interface TableStyle {
   /** Terminal width for wrapping diagnoses; 0 means do not wrap. */
   width: number;
 }
-
-const paint = (code: number) => (on: boolean, text: string) =>
-  on ? `\u001b[${code}m${text}\u001b[0m` : text;
-const red = paint(31);
-const green = paint(32);
-const yellow = paint(33);
-const dim = paint(2);
-const bold = paint(1);
 
 function formatMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)}s` : `${Math.round(ms)}ms`;

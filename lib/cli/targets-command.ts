@@ -15,7 +15,11 @@ import { parseCommandArgs, prometheusVersionOption } from './options.ts';
 import { targetsDocument, renderTargets, type TargetsDocument } from './targets-view.ts';
 
 /** Runs `scrape-check targets` (options in commands.ts) and returns its exit code. */
-export async function targetsCommand(args: string[], io: Io): Promise<number> {
+export async function targetsCommand(
+  args: string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = {},
+): Promise<number> {
   const parsed = parseCommandArgs(TARGETS, args);
   const version = prometheusVersionOption(parsed, 'targets');
   const loaded = await withOperatorJobs(
@@ -44,7 +48,10 @@ export async function targetsCommand(args: string[], io: Io): Promise<number> {
   const doc = targetsDocument(plan, { explain, version: chosen });
   if (explain) explainWarning(io, doc, selected.selection.jobs);
   if (parsed.flag('json')) io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-  else io.stdout.write(renderTargets(doc, { color: io.stdout.isTTY === true, explain }));
+  else
+    io.stdout.write(
+      renderTargets(doc, { color: io.stdout.isTTY === true && !env.NO_COLOR, explain }),
+    );
   // A job-level failure (discovery, no target left, a monitor the operator rejects, a resource
   // whose generated config cannot be had) is a job Prometheus scrapes nothing for.
   const empty = plan.failures.some((f) => f.instance === null);

@@ -6,6 +6,7 @@
 import type { LabelSet, PromVersion } from '#lib/discovery/types.ts';
 import { relabelSteps } from '#lib/relabel/index.ts';
 import type { JobsPlan } from '#lib/targets/scrape-jobs.ts';
+import { bold, dim, red, yellow } from './paint.ts';
 
 /** One relabel rule's effect on a target (`--explain`), as Prometheus 3.8's relabel steps say it. */
 export interface Step {
@@ -93,13 +94,6 @@ export function targetsDocument(
   }
   return doc;
 }
-
-const paint = (code: number) => (on: boolean, text: string) =>
-  on ? `\u001b[${code}m${text}\u001b[0m` : text;
-const bold = paint(1);
-const dim = paint(2);
-const red = paint(31);
-const yellow = paint(33);
 
 function labelText(labels: LabelSet): string {
   const parts = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);

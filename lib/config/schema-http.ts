@@ -343,9 +343,13 @@ function joinDir(dir: string | undefined, path: string): string {
   return dir === undefined || path === '' || isAbsolute(path) ? path : join(dir, path);
 }
 
-function tlsSettings(
+/**
+ * `tls_config` in the scrape's terms; relative file paths are joined with `dir` (the config file's
+ * folder) when given, as prometheus/common's `SetDirectory` does, else kept as written.
+ */
+export function tlsSettings(
   tls: z.output<typeof tlsConfig> | undefined,
-  dir: string | undefined,
+  dir?: string,
 ): TlsSettings {
   const out: TlsSettings = {};
   if (!tls) return out;

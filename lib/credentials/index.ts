@@ -6,6 +6,9 @@
  */
 export { apiFailure } from './api-failure.ts';
 export type { ApiCallContext } from './api-failure.ts';
+export { namespacedPath } from './api-path.ts';
+export { apiServerTls } from './api-tls.ts';
+export type { ApiServerTls } from './api-tls.ts';
 export { resetCredentialCache } from './cache.ts';
 export { connectEks } from './eks.ts';
 export type { EksRef } from './eks.ts';

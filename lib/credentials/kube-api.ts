@@ -5,7 +5,7 @@
  * returns.
  */
 import { Agent, request } from 'undici';
-import { systemContext, systemRoots } from '#lib/trust/index.ts';
+import { apiServerTls } from './api-tls.ts';
 import type { ClusterConnection } from './types.ts';
 import { redact } from './redact.ts';
 
@@ -32,11 +32,7 @@ export interface ApiCallOptions {
 
 const agents = new WeakMap<ClusterConnection, Promise<Agent>>();
 
-/**
- * One Agent per connection. A cluster without a CA (a kubeconfig with no certificate-authority,
- * a public endpoint) is verified against the system trust store as client-go (Go) loads it, not
- * against Node's bundled list: see lib/trust/system-roots.ts.
- */
+/** One Agent per connection, verifying the API server as client-go does (`apiServerTls`). */
 function agentFor(conn: ClusterConnection): Promise<Agent> {
   let agent = agents.get(conn);
   if (agent === undefined) {
@@ -47,26 +43,8 @@ function agentFor(conn: ClusterConnection): Promise<Agent> {
 }
 
 async function makeAgent(conn: ClusterConnection): Promise<Agent> {
-  const client = {
-    ...(conn.tls.cert === undefined ? {} : { cert: conn.tls.cert }),
-    ...(conn.tls.key === undefined ? {} : { key: conn.tls.key }),
-  };
-  const anchors =
-    conn.caPem === null
-      ? {
-          secureContext: systemContext(await systemRoots(), {
-            ...client,
-            // Go trusts any certificate in the pool as an anchor.
-            allowPartialTrustChain: true,
-          }),
-        }
-      : { ca: conn.caPem, ...client };
   return new Agent({
-    connect: {
-      ...anchors,
-      ...(conn.tls.servername === undefined ? {} : { servername: conn.tls.servername }),
-      rejectUnauthorized: conn.tls.rejectUnauthorized ?? true,
-    },
+    connect: await apiServerTls(conn),
     // A handful of calls per run: do not hold sockets open past it (a CLI would wait on them).
     keepAliveTimeout: 1_000,
     keepAliveMaxTimeout: 1_000,

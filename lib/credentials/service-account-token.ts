@@ -8,6 +8,7 @@ import { tokenWarnings } from '#lib/diagnose/token.ts';
 import type { AuthSettings } from '#lib/scrape/types.ts';
 import type { TokenInfo } from '#lib/result/types.ts';
 import { apiFailure } from './api-failure.ts';
+import { namespacedPath } from './api-path.ts';
 import { decodeClaims, tokenInfo, type TokenClaims } from './jwt.ts';
 import { callApi } from './kube-api.ts';
 import { failure, success, type Outcome } from './outcome.ts';
@@ -65,14 +66,17 @@ function bearer(token: string): AuthSettings {
   return { type: 'bearer', credentials: token };
 }
 
-async function tokenRequest(
+/** Reads the token of one kind of source through the API server. */
+type ApiTokenReader<K extends 'service_account' | 'secret'> = (
   conn: ClusterConnection,
-  source: Extract<TokenSource, { kind: 'service_account' }>,
+  source: Extract<TokenSource, { kind: K }>,
   timeoutMs: number,
   now: number,
-): Promise<Outcome<ScopedToken>> {
+) => Promise<Outcome<ScopedToken>>;
+
+const tokenRequest: ApiTokenReader<'service_account'> = async (conn, source, timeoutMs, now) => {
   const { namespace, name } = source;
-  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(name)}/token`;
+  const path = `${namespacedPath(namespace, 'serviceaccounts', name)}/token`;
   const result = await callApi(conn, path, {
     method: 'POST',
     timeoutMs,
@@ -120,7 +124,7 @@ async function tokenRequest(
     }),
     secret: token,
   });
-}
+};
 
 const LEGACY_HELP = (namespace: string, name: string): string =>
   `Kubernetes stopped creating ServiceAccount token Secrets automatically in 1.24 (LegacyServiceAccountTokenNoAutoGeneration). Prefer TokenRequest: set clusters[].service_account: { namespace: ${namespace}, name: <service account> } (short-lived tokens, nothing stored). Or create the Secret explicitly and the token controller fills it:\n` +
@@ -132,19 +136,10 @@ interface SecretObject {
   metadata?: { annotations?: Record<string, string>; labels?: Record<string, string> };
 }
 
-async function secretToken(
-  conn: ClusterConnection,
-  source: Extract<TokenSource, { kind: 'secret' }>,
-  timeoutMs: number,
-  now: number,
-): Promise<Outcome<ScopedToken>> {
+const secretToken: ApiTokenReader<'secret'> = async (conn, source, timeoutMs, now) => {
   const { namespace, name } = source;
   const where = `Secret ${namespace}/${name}`;
-  const result = await callApi(
-    conn,
-    `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
-    { timeoutMs },
-  );
+  const result = await callApi(conn, namespacedPath(namespace, 'secrets', name), { timeoutMs });
   if (!result.ok) {
     return apiFailure(conn, result, {
       call: `Reading the legacy token ${where} as ${conn.identity}`,
@@ -187,7 +182,7 @@ async function secretToken(
     warnings,
     secret: token,
   });
-}
+};
 
 async function fileToken(
   conn: ClusterConnection,

@@ -6,6 +6,7 @@
  */
 import {
   callApi,
+  namespacedPath,
   type ClusterConnection,
   type ScopedToken,
   type TokenSource,
@@ -29,13 +30,9 @@ async function secretState(
   namespace: string,
   name: string,
 ): Promise<string> {
-  const result = await callApi(
-    ctx.conn,
-    `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
-    {
-      ...(ctx.timeoutMs === undefined ? {} : { timeoutMs: ctx.timeoutMs }),
-    },
-  );
+  const result = await callApi(ctx.conn, namespacedPath(namespace, 'secrets', name), {
+    ...(ctx.timeoutMs === undefined ? {} : { timeoutMs: ctx.timeoutMs }),
+  });
   if (!result.ok && result.status === 404) {
     return ` The Secret ${namespace}/${name} has been deleted since the token was read, and its token died with it.`;
   }

@@ -23,11 +23,9 @@ import { readJsonGroups } from './group-json.ts';
 import { readYamlGroups } from './group-yaml.ts';
 import {
   cannotUnmarshal,
-  refreshInterval,
   scalarString,
   SdConfigProblem,
-  strictRecord,
-  validate,
+  validateRefreshingSd,
   type SdConfigValidation,
 } from './sd-config.ts';
 import { nameGroups, type DecodedGroups } from './target-groups.ts';
@@ -42,7 +40,11 @@ export interface FileSdConfig {
 
 // discovery/file/file.go patFileSDName: only the last path component may hold a `*`.
 const FILE_NAME = /^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$/;
-const KEYS = new Set(['files', 'refresh_interval']);
+const FILE_SD = {
+  typeName: 'file.plain',
+  keys: new Set(['files', 'refresh_interval']),
+  defaultRefreshMs: 300_000,
+};
 
 /**
  * Checks a `file_sd_configs` entry as `SDConfig.UnmarshalYAML` does, with its messages:
@@ -53,9 +55,7 @@ export function validateFileSdConfig(
   raw: unknown,
   version: PromVersion,
 ): SdConfigValidation<FileSdConfig> {
-  return validate(() => {
-    const record = strictRecord(raw, KEYS, 'file.plain');
-    const refreshIntervalMs = refreshInterval(record, 300_000, version);
+  return validateRefreshingSd(raw, FILE_SD, version, (record) => {
     const list = record.files ?? [];
     if (!Array.isArray(list)) {
       throw new SdConfigProblem('files', cannotUnmarshal(list, '[]string'));
@@ -75,7 +75,7 @@ export function validateFileSdConfig(
         );
       }
     }
-    return { files, refreshIntervalMs };
+    return { files };
   });
 }
 

@@ -121,17 +121,26 @@ class Decoder {
     return group;
   }
 
-  groupFields(node: YAMLMap, group: DecodedGroup): void {
-    const done = new Set<string>();
+  /**
+   * The map's pairs, key and value resolved, in order; a `<<` merge key (plain, untagged) is not
+   * yielded: its value is merged through `onMerge` at that point instead.
+   */
+  *pairs(node: YAMLMap, onMerge: (map: YAMLMap) => void): Generator<[Node | null, Node | null]> {
     for (const pair of node.items) {
       const key = this.resolve(pair.key as Node);
       const value = this.resolve(pair.value as Node);
-      if (key && isScalar(key) && key.type === 'PLAIN' && !key.tag && key.value === '<<') {
-        this.merge(value, (m) => {
-          this.groupFields(m, group);
-        });
-        continue;
-      }
+      if (key && isScalar(key) && key.type === 'PLAIN' && !key.tag && key.value === '<<')
+        this.merge(value, onMerge);
+      else yield [key, value];
+    }
+  }
+
+  groupFields(node: YAMLMap, group: DecodedGroup): void {
+    const done = new Set<string>();
+    const mergeFields = (m: YAMLMap): void => {
+      this.groupFields(m, group);
+    };
+    for (const [key, value] of this.pairs(node, mergeFields)) {
       if (!key || !isScalar(key)) {
         if (key) this.terror(key, 'string');
         continue;
@@ -178,15 +187,10 @@ class Decoder {
       this.terror(node!, 'model.LabelSet');
       return into;
     }
-    for (const pair of node.items) {
-      const key = this.resolve(pair.key as Node);
-      const value = this.resolve(pair.value as Node);
-      if (key && isScalar(key) && key.type === 'PLAIN' && !key.tag && key.value === '<<') {
-        this.merge(value, (m) => {
-          this.labels(m, into);
-        });
-        continue;
-      }
+    const mergeLabels = (m: YAMLMap): void => {
+      this.labels(m, into);
+    };
+    for (const [key, value] of this.pairs(node, mergeLabels)) {
       if (key && !isScalar(key)) {
         this.terror(key, 'string');
         continue;

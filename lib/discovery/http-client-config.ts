@@ -37,6 +37,9 @@ const present = (v: unknown): boolean => v !== undefined && v !== null;
 const count = (...values: unknown[]): number => values.filter(set).length;
 const field = (v: unknown, key: string): unknown =>
   typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
+// Whether `key`, `key_file` and `key_ref` conflict: more than one is set in the block.
+const conflicting = (v: unknown, key: string): boolean =>
+  count(field(v, key), field(v, `${key}_file`), field(v, `${key}_ref`)) > 1;
 
 /** `HTTPClientConfig.Validate()` of prometheus/common v0.70.1, for Prometheus 3.x. */
 export function validateHttpClient(c: Record<string, unknown>): void {
@@ -56,23 +59,12 @@ export function validateHttpClient(c: Record<string, unknown>): void {
     );
   }
   const b = c.basic_auth;
-  if (
-    basic &&
-    count(field(b, 'username'), field(b, 'username_file'), field(b, 'username_ref')) > 1
-  ) {
-    fail(
-      'basic_auth',
-      'at most one of basic_auth username, username_file & username_ref must be configured',
-    );
-  }
-  if (
-    basic &&
-    count(field(b, 'password'), field(b, 'password_file'), field(b, 'password_ref')) > 1
-  ) {
-    fail(
-      'basic_auth',
-      'at most one of basic_auth password, password_file & password_ref must be configured',
-    );
+  for (const key of ['username', 'password']) {
+    if (basic && conflicting(b, key))
+      fail(
+        'basic_auth',
+        `at most one of basic_auth ${key}, ${key}_file & ${key}_ref must be configured`,
+      );
   }
   const a = c.authorization;
   if (present(a)) {
@@ -81,9 +73,7 @@ export function validateHttpClient(c: Record<string, unknown>): void {
         'authorization',
         'authorization is not compatible with bearer_token & bearer_token_file',
       );
-    if (
-      count(field(a, 'credentials'), field(a, 'credentials_file'), field(a, 'credentials_ref')) > 1
-    ) {
+    if (conflicting(a, 'credentials')) {
       fail(
         'authorization',
         'at most one of authorization credentials & credentials_file must be configured',
@@ -108,14 +98,7 @@ export function validateHttpClient(c: Record<string, unknown>): void {
     if (!set(field(o, 'token_url')))
       fail('oauth2.token_url', 'oauth2 token_url must be configured');
     const jwt = field(o, 'grant_type') === 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-    if (
-      !jwt &&
-      count(
-        field(o, 'client_secret'),
-        field(o, 'client_secret_file'),
-        field(o, 'client_secret_ref'),
-      ) > 1
-    ) {
+    if (!jwt && conflicting(o, 'client_secret')) {
       fail(
         'oauth2',
         'at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured using grant-type=client_credentials',

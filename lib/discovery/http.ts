@@ -18,11 +18,9 @@ import { readJsonGroups } from './group-json.ts';
 import { httpSdKeys, validateHttpClient } from './http-client-config.ts';
 import { defaultHttpSdRequest, RequestError, type HttpSdRequest } from './http-request.ts';
 import {
-  refreshInterval,
   scalarString,
   SdConfigProblem,
-  strictRecord,
-  validate,
+  validateRefreshingSd,
   type SdConfigValidation,
 } from './sd-config.ts';
 import { nameGroups } from './target-groups.ts';
@@ -50,9 +48,8 @@ export function validateHttpSdConfig(
   raw: unknown,
   version: PromVersion,
 ): SdConfigValidation<HttpSdConfig> {
-  return validate(() => {
-    const record = strictRecord(raw, httpSdKeys(version), 'http.plain');
-    const refreshIntervalMs = refreshInterval(record, 60_000, version);
+  const sd = { typeName: 'http.plain', keys: httpSdKeys(version), defaultRefreshMs: 60_000 };
+  return validateRefreshingSd(raw, sd, version, (record) => {
     const url = scalarString(record.url, 'url');
     if (url === '') throw new SdConfigProblem('url', 'URL is missing');
     const parsed = parseGoUrl(url);
@@ -62,7 +59,7 @@ export function validateHttpSdConfig(
     }
     if (parsed.host === '') throw new SdConfigProblem('url', 'host is missing in URL');
     if (version === '3') validateHttpClient(record);
-    return { url, refreshIntervalMs };
+    return { url };
   });
 }
 

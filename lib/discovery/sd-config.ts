@@ -47,7 +47,7 @@ export function cannotUnmarshal(value: unknown, into: string): string {
 }
 
 /** The entry as a record, refusing keys the Go type does not have. */
-export function strictRecord(
+function strictRecord(
   raw: unknown,
   allowed: ReadonlySet<string>,
   typeName: string,
@@ -73,7 +73,7 @@ export function scalarString(value: unknown, path: SdConfigPath | string): strin
 }
 
 /** `refresh_interval` (a `model.Duration`), in milliseconds; `fallback` when absent. */
-export function refreshInterval(
+function refreshInterval(
   record: Record<string, unknown>,
   fallbackMs: number,
   version: PromVersion,
@@ -86,11 +86,38 @@ export function refreshInterval(
 }
 
 /** Runs `check`, turning the first `SdConfigProblem` it throws into a value. */
-export function validate<T>(check: () => T): SdConfigValidation<T> {
+function validate<T>(check: () => T): SdConfigValidation<T> {
   try {
     return { ok: true, config: check() };
   } catch (error) {
     if (!(error instanceof SdConfigProblem)) throw error;
     return { ok: false, errors: [{ path: error.path, message: error.message }] };
   }
+}
+
+/** What tells a refreshing discovery's entries apart: their Go type, keys and default interval. */
+export interface RefreshingSd {
+  /** The Go type named in decoding errors (`file.plain`). */
+  typeName: string;
+  keys: ReadonlySet<string>;
+  /** `refresh_interval` when the entry has none. */
+  defaultRefreshMs: number;
+}
+
+/**
+ * Checks a `file_sd_configs` or `http_sd_configs` entry as its `UnmarshalYAML` does: unknown keys
+ * first, then `refresh_interval`, then the discovery's own keys through `read`, which throws an
+ * `SdConfigProblem` at the first problem.
+ */
+export function validateRefreshingSd<T>(
+  raw: unknown,
+  sd: RefreshingSd,
+  version: PromVersion,
+  read: (record: Record<string, unknown>) => T,
+): SdConfigValidation<T & { refreshIntervalMs: number }> {
+  return validate(() => {
+    const record = strictRecord(raw, sd.keys, sd.typeName);
+    const refreshIntervalMs = refreshInterval(record, sd.defaultRefreshMs, version);
+    return { ...read(record), refreshIntervalMs };
+  });
 }

@@ -9,7 +9,12 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { inClusterApiServer } from '#lib/config/env.ts';
 import type { HttpSdRequest } from './http-request.ts';
-import { connectKubeconfig, redact, type ClusterConnection } from '#lib/credentials/index.ts';
+import {
+  apiServerTls,
+  connectKubeconfig,
+  redact,
+  type ClusterConnection,
+} from '#lib/credentials/index.ts';
 import { CA_PATH, NAMESPACE_PATH, TOKEN_PATH, type StandIn } from '#lib/standin/index.ts';
 import type { DiscoveryFailure } from './types.ts';
 
@@ -214,25 +219,7 @@ export async function httpSdRequest(
   const { conn } = settings;
   // All of undici, for its redirect interceptor: loaded only by jobs that use http_sd.
   const { Agent, interceptors, request: undiciRequest } = await import('undici');
-  const client = conn.tls.cert === undefined ? {} : { cert: conn.tls.cert, key: conn.tls.key };
-  // Without a CA, Go verifies against the system trust store, not Node's bundled list.
-  const { systemContext, systemRoots } = await import('#lib/trust/index.ts');
-  const anchors =
-    conn.caPem === null
-      ? {
-          secureContext: systemContext(await systemRoots(), {
-            ...client,
-            allowPartialTrustChain: true,
-          }),
-        }
-      : { ca: conn.caPem, ...client };
-  const agent = new Agent({
-    connect: {
-      ...anchors,
-      ...(conn.tls.servername === undefined ? {} : { servername: conn.tls.servername }),
-      rejectUnauthorized: conn.tls.rejectUnauthorized ?? true,
-    },
-  });
+  const agent = new Agent({ connect: await apiServerTls(conn) });
   // Go's client follows up to 10 redirects unless follow_redirects is false.
   const dispatcher =
     sd.follow_redirects === false

@@ -50,16 +50,16 @@ export const tlsConfig = z.strictObject({
 export type TlsConfig = z.output<typeof tlsConfig>;
 
 /** `SafeAuthorization`. */
-export const safeAuthorization = z.strictObject({
+const safeAuthorizationShape = {
   type: z.optional(str),
   credentials: z.optional(keySelector),
-});
+};
+export const safeAuthorization = z.strictObject(safeAuthorizationShape);
 export type SafeAuthorization = z.output<typeof safeAuthorization>;
 
 /** `Authorization` (scrape classes, apiserverConfig): may read a file. */
 export const authorization = z.strictObject({
-  type: z.optional(str),
-  credentials: z.optional(keySelector),
+  ...safeAuthorizationShape,
   credentialsFile: z.optional(str),
 });
 export type Authorization = z.output<typeof authorization>;

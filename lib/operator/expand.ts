@@ -73,6 +73,11 @@ function fail(problems: ConfigProblem[]): Expansion {
   return { ok: false, problems, message: problems.map(formatProblem).join('\n') };
 }
 
+/** A problem at `path` in the config itself (no line: it is about what the keys mean together). */
+function configProblem(path: string, message: string): ConfigProblem {
+  return { file: 'config', line: null, column: null, path, message };
+}
+
 /**
  * Which ServiceAccount the stand-in pod runs as. `clusters[].prometheus.service_account` wins: it
  * is what the user asked to be checked as, and a resource file is often a chart's default render
@@ -125,16 +130,7 @@ export async function expandOperator(config: Config, options: ExpandOptions): Pr
   const op = (config as Loose).operator;
   if (op === undefined) return { ok: true, config, run: null, warnings: [] };
   const cross = operatorProblems(config);
-  if (cross.length > 0)
-    return fail(
-      cross.map((p) => ({
-        file: 'config',
-        line: null,
-        column: null,
-        path: p.path.join('.'),
-        message: p.message,
-      })),
-    );
+  if (cross.length > 0) return fail(cross.map((p) => configProblem(p.path.join('.'), p.message)));
   const sources = await readOperatorSources(op);
   if (sources.problems.length > 0) return fail(sources.problems);
   const warnings = [...sources.warnings];
@@ -160,13 +156,10 @@ export async function expandOperator(config: Config, options: ExpandOptions): Pr
   const sa = serviceAccountOf(cluster, prometheus, warnings);
   if (sa === null)
     return fail([
-      {
-        file: 'config',
-        line: null,
-        column: null,
-        path: 'operator',
-        message: `clusters[${cluster.name}] has no prometheus.service_account and operator.prometheus names no resource: scrape-check cannot tell which ServiceAccount the Prometheus pod runs as`,
-      },
+      configProblem(
+        'operator',
+        `clusters[${cluster.name}] has no prometheus.service_account and operator.prometheus names no resource: scrape-check cannot tell which ServiceAccount the Prometheus pod runs as`,
+      ),
     ]);
   const version =
     prometheus?.spec.version !== undefined
@@ -256,13 +249,12 @@ export async function expandOperator(config: Config, options: ExpandOptions): Pr
   const clashes = added.filter((j) => taken.has(j.job_name));
   if (clashes.length > 0)
     return fail(
-      clashes.map((j) => ({
-        file: 'config',
-        line: null,
-        column: null,
-        path: `scrape_configs[${taken.get(j.job_name)!}].job_name`,
-        message: `"${j.job_name}" is also the name of a job the operator generates: Prometheus refuses two scrape configs with one name`,
-      })),
+      clashes.map((j) =>
+        configProblem(
+          `scrape_configs[${taken.get(j.job_name)!}].job_name`,
+          `"${j.job_name}" is also the name of a job the operator generates: Prometheus refuses two scrape configs with one name`,
+        ),
+      ),
     );
   return {
     ok: true,

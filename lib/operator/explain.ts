@@ -5,6 +5,7 @@
  * container port, every pod has finished. Asked of the cluster with scrape-check's own rights,
  * after relabeling said which generated rule dropped the targets.
  */
+import { namespacedPath } from '#lib/credentials/api-path.ts';
 import type { ApiResult } from '#lib/credentials/index.ts';
 import { listAll, RESOURCES, type ResourceType } from '#lib/discovery/kubernetes/list.ts';
 import type { JobTargets } from '#lib/targets/job-targets.ts';
@@ -75,6 +76,26 @@ function nearest(objects: Meta[], selector: LabelSelector, what: string, where: 
   return `its selector "${selectorString(selector)}" matches no ${what} in ${where}${objects.length === 0 ? ` (there is no ${what} there at all)` : `: ${near}`}`;
 }
 
+/**
+ * The objects of `type` in the job's namespaces that `selector` matches, or why the monitor gets
+ * none: the list failed, or the selector matches nothing there (with the nearest misses).
+ */
+async function selectObjects(
+  job: GeneratedJob,
+  get: Get,
+  type: ResourceType,
+  what: string,
+  selector: LabelSelector,
+): Promise<Meta[] | string> {
+  const namespaces = namespacesOf(job);
+  const found = await list(get, type, namespaces);
+  if (typeof found === 'string') return `scrape-check could not look further: ${found}`;
+  const selected = found.filter((o) => matches(selector, labelsOf(o)));
+  if (selected.length > 0) return selected;
+  const where = namespaces.length === 0 ? 'any namespace' : `namespace ${namespaces.join(', ')}`;
+  return nearest(found, selector, what, where);
+}
+
 /** What a managed control plane does instead, when the Service selects a control-plane pod. */
 function managedHint(podSelector: Record<string, string>): string {
   const component = podSelector.component ?? '';
@@ -95,12 +116,9 @@ async function explainServiceMonitor(
 ): Promise<string | null> {
   const m = job.monitor;
   const ep = m.spec.endpoints[job.endpoint ?? 0];
-  const namespaces = namespacesOf(job);
-  const where = namespaces.length === 0 ? 'any namespace' : `namespace ${namespaces.join(', ')}`;
-  const services = await list(get, RESOURCES.services, namespaces);
-  if (typeof services === 'string') return `scrape-check could not look further: ${services}`;
-  const selected = services.filter((s) => matches(m.spec.selector, labelsOf(s))) as Service[];
-  if (selected.length === 0) return nearest(services, m.spec.selector, 'Service', where);
+  const services = await selectObjects(job, get, RESOURCES.services, 'Service', m.spec.selector);
+  if (typeof services === 'string') return services;
+  const selected = services as Service[];
   const causes: string[] = [];
   const port = ep?.port ?? '';
   for (const svc of selected) {
@@ -112,9 +130,7 @@ async function explainServiceMonitor(
       continue;
     }
     const [ns = '', name = ''] = key(svc).split('/');
-    const answer = await get(
-      `/api/v1/namespaces/${encodeURIComponent(ns)}/endpoints/${encodeURIComponent(name)}`,
-    );
+    const answer = await get(namespacedPath(ns, 'endpoints', name));
     const endpoints = answer.ok ? (answer.body as Endpoints) : null;
     const subsets = endpoints?.subsets ?? [];
     const ready = subsets.reduce((n, s) => n + (s.addresses ?? []).length, 0);
@@ -154,12 +170,9 @@ async function explainPodMonitor(
   get: Get,
 ): Promise<string | null> {
   const m = job.monitor;
-  const namespaces = namespacesOf(job);
-  const where = namespaces.length === 0 ? 'any namespace' : `namespace ${namespaces.join(', ')}`;
-  const pods = await list(get, RESOURCES.pods, namespaces);
-  if (typeof pods === 'string') return `scrape-check could not look further: ${pods}`;
-  const selected = pods.filter((p) => matches(m.spec.selector, labelsOf(p))) as Pod[];
-  if (selected.length === 0) return nearest(pods, m.spec.selector, 'Pod', where);
+  const pods = await selectObjects(job, get, RESOURCES.pods, 'Pod', m.spec.selector);
+  if (typeof pods === 'string') return pods;
+  const selected = pods as Pod[];
   const causes: string[] = [];
   for (const [role, n] of droppedByRole(job, targets)) {
     if (role.kind === 'port') {
@@ -212,17 +225,14 @@ export async function explainMonitorNoTargets(
     case 'Probe': {
       const ingress = job.monitor.spec.targets?.ingress;
       if (ingress === undefined) return null;
-      const namespaces = namespacesOf(job);
-      const found = await list(get, RESOURCES.ingresses, namespaces);
-      if (typeof found === 'string') return `scrape-check could not look further: ${found}`;
-      const selector = ingress.selector ?? {};
-      if (found.some((i) => matches(selector, labelsOf(i)))) return null;
-      return nearest(
-        found,
-        selector,
+      const found = await selectObjects(
+        job,
+        get,
+        RESOURCES.ingresses,
         'Ingress',
-        namespaces.length === 0 ? 'any namespace' : `namespace ${namespaces.join(', ')}`,
+        ingress.selector ?? {},
       );
+      return typeof found === 'string' ? found : null;
     }
     case 'ScrapeConfig':
       return null;

@@ -55,6 +55,17 @@ export function jobName(m: Pick<Monitor, 'kind' | 'metadata'>, endpoint: number 
   }
 }
 
+/** The job generated for `m` (at `endpoint`, or null), with the roles of `list`'s rules. */
+export function generatedJob(
+  m: Monitor,
+  endpoint: number | null,
+  config: MapSlice,
+  list: RuleList,
+  lacking: string[] = [],
+): GeneratedJob {
+  return { name: jobName(m, endpoint), monitor: m, endpoint, config, rules: list.roles, lacking };
+}
+
 /** Every job name a monitor gives, in the operator's order. */
 export function jobNames(m: Monitor): string[] {
   switch (m.kind) {

@@ -5,52 +5,32 @@
  * prober made the address, then the scrape class's and the monitor's relabelings and sharding on
  * `__param_target`. Static targets win when both are set, as the CRD documents.
  */
-import {
-  enforceNamespace,
-  initRelabelings,
-  kubernetesSdConfigs,
-  selectorRelabelings,
-  shardingRelabelings,
-} from './chain.ts';
+import { enforceNamespace, kubernetesSdConfigs } from './chain.ts';
 import type { Monitor } from './crd-monitors.ts';
-import { jobName, RuleList, type GeneratedJob } from './generated.ts';
+import { generatedJob, type GeneratedJob } from './generated.ts';
 import type { ConfigGenerator } from './generator.ts';
+import * as http from './http-config.ts';
 import {
-  addAuthorization,
-  addBasicAuth,
-  addOAuth2,
-  addProxyConfig,
-  addTls,
-  mergeAuthorization,
-  mergeSafeTls,
-  relabelSection,
-} from './http-config.ts';
+  addBearerTokenSecret,
+  addOwnRelabelings,
+  addScrapeClassRules,
+  addSelectorRules,
+  addShardRules,
+  copyRule,
+  setRule,
+  startJob,
+  startRules,
+} from './job-parts.ts';
 import { MapSlice, type YamlValue } from './map-slice.ts';
-import {
-  addFallbackScrapeProtocol,
-  addHonorTimestamps,
-  addLimits,
-  addMetricRelabelings,
-  addNativeHistogramConfig,
-  addScrapeProtocols,
-} from './settings.ts';
+import { addHonorTimestamps, addLimitsAndProtocols, addMetricRelabelings } from './settings.ts';
 
 type Probe = Extract<Monitor, { kind: 'Probe' }>;
-
-const copy = (source: string, target: string): MapSlice =>
-  new MapSlice([
-    ['source_labels', [source]],
-    ['target_label', target],
-  ]);
 
 /** Generates the Probe's job. */
 export function generateProbeJob(cg: ConfigGenerator, m: Probe): GeneratedJob {
   const spec = m.spec;
-  const ns = m.metadata.namespace;
-  const scrapeClass = cg.scrapeClass(spec.scrapeClass);
-  const store = cg.store.forNamespace(ns);
+  const { ns, scrapeClass, store, cfg } = startJob(cg, m, null);
   const prober = spec.prober ?? { url: '' };
-  const cfg = new MapSlice([['job_name', jobName(m, null)]]);
   addHonorTimestamps(cg, cfg, true);
   cfg.push('metrics_path', prober.path ?? '');
   if ((spec.interval ?? '') !== '') cfg.push('scrape_interval', spec.interval!);
@@ -63,41 +43,22 @@ export function generateProbeJob(cg: ConfigGenerator, m: Probe): GeneratedJob {
     params.push(p.name, [...(p.values ?? [])]);
   }
   if (params.length > 0) cfg.push('params', params);
-  addLimits(cg, cfg, spec);
-  addNativeHistogramConfig(cg, cfg, spec);
-  addScrapeProtocols(cg, cfg, spec.scrapeProtocols);
-  addFallbackScrapeProtocol(cg, cfg, spec.fallbackScrapeProtocol, scrapeClass);
+  addLimitsAndProtocols(cg, cfg, spec, scrapeClass);
   if ((cg.cpf.enforcedBodySizeLimit ?? '') !== '')
     cg.append(cfg, 'body_size_limit', cg.cpf.enforcedBodySizeLimit!, '2.28.0');
 
-  const list = new RuleList().add(initRelabelings(), () => ({ kind: 'job-name' }));
+  const list = startRules();
   if ((spec.jobName ?? '') !== '')
-    list.add(
-      [
-        new MapSlice([
-          ['target_label', 'job'],
-          ['replacement', spec.jobName!],
-        ]),
-      ],
-      () => ({
-        kind: 'labels',
-      }),
-    );
-  addProxyConfig(cg, cfg, store, prober);
+    list.add([setRule('job', spec.jobName!)], () => ({ kind: 'labels' }));
+  http.addProxyConfig(cg, cfg, store, prober);
   // addHTTPConfigToYAML
   if (spec.followRedirects !== undefined)
     cg.append(cfg, 'follow_redirects', spec.followRedirects, '2.26.0');
   if (spec.enableHttp2 !== undefined) cg.append(cfg, 'enable_http2', spec.enableHttp2, '2.35.0');
-  addTls(cg, cfg, store, mergeSafeTls(spec.tlsConfig, scrapeClass));
+  http.addTls(cg, cfg, store, http.mergeSafeTls(spec.tlsConfig, scrapeClass));
 
   const ref = { resource: 'probes', namespace: ns, name: m.metadata.name };
-  const prober3 = [
-    copy('__param_target', 'instance'),
-    new MapSlice([
-      ['target_label', '__address__'],
-      ['replacement', prober.url],
-    ]),
-  ];
+  const prober3 = [copyRule('__param_target', 'instance'), setRule('__address__', prober.url)];
   const staticConfig = spec.targets?.staticConfig;
   const ingress = spec.targets?.ingress;
   if (staticConfig !== undefined) {
@@ -109,20 +70,12 @@ export function generateProbeJob(cg: ConfigGenerator, m: Probe): GeneratedJob {
         ['labels', labels],
       ]),
     ]);
-    list.add([copy('__address__', '__param_target'), ...prober3], () => ({ kind: 'labels' }));
-    list.add(relabelSection(scrapeClass?.relabelings), () => ({ kind: 'scrape-class' }));
+    list.add([copyRule('__address__', '__param_target'), ...prober3], () => ({ kind: 'labels' }));
+    addScrapeClassRules(list, scrapeClass);
     const own = staticConfig.relabelingConfigs ?? [];
-    list.add(relabelSection(enforceNamespace(cg, ref, own)), (j) =>
-      j < own.length
-        ? { kind: 'user', where: `targets.staticConfig.relabelingConfigs[${j}]` }
-        : { kind: 'enforced-namespace' },
-    );
+    addOwnRelabelings(cg, list, ref, own, 'targets.staticConfig.relabelingConfigs');
   } else if (ingress !== undefined) {
-    const selector = selectorRelabelings('ingress', ingress.selector ?? {});
-    list.add(
-      selector.map((r) => r.rule),
-      (j) => ({ kind: 'selector', object: 'ingress', requirement: selector[j]!.requirement }),
-    );
+    addSelectorRules(list, 'ingress', ingress.selector ?? {});
     cfg.push(
       'kubernetes_sd_configs',
       kubernetesSdConfigs(cg, {
@@ -147,8 +100,8 @@ export function generateProbeJob(cg: ConfigGenerator, m: Probe): GeneratedJob {
           ['replacement', '${1}://${2}${3}'],
           ['action', 'replace'],
         ]),
-        copy('__meta_kubernetes_namespace', 'namespace'),
-        copy('__meta_kubernetes_ingress_name', 'ingress'),
+        copyRule('__meta_kubernetes_namespace', 'namespace'),
+        copyRule('__meta_kubernetes_ingress_name', 'ingress'),
         new MapSlice([
           ['source_labels', ['__address__']],
           ['separator', ';'],
@@ -161,32 +114,18 @@ export function generateProbeJob(cg: ConfigGenerator, m: Probe): GeneratedJob {
       ],
       () => ({ kind: 'labels' }),
     );
-    list.add(relabelSection(scrapeClass?.relabelings), () => ({ kind: 'scrape-class' }));
+    addScrapeClassRules(list, scrapeClass);
     const own = ingress.relabelingConfigs ?? [];
-    list.add(relabelSection(enforceNamespace(cg, ref, own)), (j) =>
-      j < own.length
-        ? { kind: 'user', where: `targets.ingress.relabelingConfigs[${j}]` }
-        : { kind: 'enforced-namespace' },
-    );
+    addOwnRelabelings(cg, list, ref, own, 'targets.ingress.relabelingConfigs');
   }
-  list.add(shardingRelabelings(cg.shards(), '__param_target'), () => ({ kind: 'shard' }));
+  addShardRules(cg, list, '__param_target');
   cfg.push('relabel_configs', list.rules);
 
-  if (spec.bearerTokenSecret !== undefined) {
-    const got = store.secretKey(spec.bearerTokenSecret);
-    if (!got.ok) cg.warn(`invalid bearer token reference: ${got.error}`);
-    else cfg.push('bearer_token', got.value);
-  }
-  addBasicAuth(cg, cfg, store, spec.basicAuth);
-  addOAuth2(cg, cfg, store, spec.oauth2);
-  addAuthorization(cg, cfg, store, mergeAuthorization(spec.authorization, scrapeClass));
+  if (spec.bearerTokenSecret !== undefined)
+    addBearerTokenSecret(cg, cfg, store, spec.bearerTokenSecret, 'bearer token');
+  http.addBasicAuth(cg, cfg, store, spec.basicAuth);
+  http.addOAuth2(cg, cfg, store, spec.oauth2);
+  http.addAuthorization(cg, cfg, store, http.mergeAuthorization(spec.authorization, scrapeClass));
   addMetricRelabelings(cfg, scrapeClass, enforceNamespace(cg, ref, spec.metricRelabelings));
-  return {
-    name: jobName(m, null),
-    monitor: m,
-    endpoint: null,
-    config: cfg,
-    rules: list.roles,
-    lacking: [],
-  };
+  return generatedJob(m, null, cfg, list);
 }

@@ -6,22 +6,12 @@
  * and is listed as skipped. Sharding rules are added only with several shards, and only when the
  * user's rules have no hashmod of their own.
  */
-import { enforceNamespace, initRelabelings, shardingRelabelings } from './chain.ts';
+import { enforceNamespace, shardingRelabelings } from './chain.ts';
 import { OTHER_DISCOVERIES, type Monitor } from './crd-monitors.ts';
-import { jobName, RuleList, type GeneratedJob } from './generated.ts';
+import { generatedJob, type GeneratedJob } from './generated.ts';
 import type { ConfigGenerator } from './generator.ts';
-import {
-  addAuthorization,
-  addBasicAuth,
-  addOAuth2,
-  addProxyConfig,
-  addSafeAuthorization,
-  addSafeTls,
-  addTls,
-  mergeAuthorization,
-  mergeSafeTls,
-  relabelSection,
-} from './http-config.ts';
+import * as http from './http-config.ts';
+import { addOwnRelabelings, addScrapeClassRules, startJob, startRules } from './job-parts.ts';
 import { MapSlice, sortedMap } from './map-slice.ts';
 import {
   addBodySizeLimit,
@@ -50,13 +40,9 @@ export function generateScrapeConfigJob(
   sc: ScrapeConfigMonitor,
 ): GeneratedJob {
   const spec = sc.spec;
-  const ns = sc.metadata.namespace;
-  const scrapeClass = cg.scrapeClass(spec.scrapeClass);
-  const s = cg.store.forNamespace(ns);
-  const cfg = new MapSlice([['job_name', jobName(sc, null)]]);
-  const list = new RuleList()
-    .add(initRelabelings(), () => ({ kind: 'job-name' }))
-    .add(relabelSection(scrapeClass?.relabelings), () => ({ kind: 'scrape-class' }));
+  const { ns, scrapeClass, store: s, cfg } = startJob(cg, sc, null);
+  const list = startRules();
+  addScrapeClassRules(list, scrapeClass);
   if (spec.jobName !== undefined)
     list.add(
       [
@@ -82,11 +68,11 @@ export function generateScrapeConfigJob(
   addScrapeProtocols(cg, cfg, spec.scrapeProtocols);
   addFallbackScrapeProtocol(cg, cfg, spec.fallbackScrapeProtocol, scrapeClass);
   if (spec.scheme !== undefined) cfg.push('scheme', spec.scheme.toLowerCase());
-  addProxyConfig(cg, cfg, s, spec);
-  addBasicAuth(cg, cfg, s, spec.basicAuth);
-  addAuthorization(cg, cfg, s, mergeAuthorization(spec.authorization, scrapeClass));
-  addOAuth2(cg, cfg, s, spec.oauth2);
-  addTls(cg, cfg, s, mergeSafeTls(spec.tlsConfig, scrapeClass));
+  http.addProxyConfig(cg, cfg, s, spec);
+  http.addBasicAuth(cg, cfg, s, spec.basicAuth);
+  http.addAuthorization(cg, cfg, s, http.mergeAuthorization(spec.authorization, scrapeClass));
+  http.addOAuth2(cg, cfg, s, spec.oauth2);
+  http.addTls(cg, cfg, s, http.mergeSafeTls(spec.tlsConfig, scrapeClass));
   addLimits(cg, cfg, spec);
   addNativeHistogramConfig(cg, cfg, spec);
   addBodySizeLimit(cg, cfg, spec.bodySizeLimit);
@@ -116,11 +102,11 @@ export function generateScrapeConfigJob(
       'http_sd_configs',
       spec.httpSDConfigs!.map((c) => {
         const m = new MapSlice();
-        addBasicAuth(cg, m, s, c.basicAuth);
-        addSafeAuthorization(cg, m, s, c.authorization);
-        addSafeTls(cg, m, s, c.tlsConfig);
-        addProxyConfig(cg, m, s, c);
-        addOAuth2(cg, m, s, c.oauth2);
+        http.addBasicAuth(cg, m, s, c.basicAuth);
+        http.addSafeAuthorization(cg, m, s, c.authorization);
+        http.addSafeTls(cg, m, s, c.tlsConfig);
+        http.addProxyConfig(cg, m, s, c);
+        http.addOAuth2(cg, m, s, c.oauth2);
         m.push('url', c.url);
         if (c.refreshInterval !== undefined) m.push('refresh_interval', c.refreshInterval);
         if (c.followRedirects !== undefined) m.push('follow_redirects', c.followRedirects);
@@ -136,13 +122,13 @@ export function generateScrapeConfigJob(
         if (c.apiServer !== undefined) m.push('api_server', c.apiServer);
         const role = c.role.toLowerCase();
         cg.append(m, 'role', role, role === 'endpointslice' ? '2.21.0' : undefined);
-        addBasicAuth(cg, m, s, c.basicAuth);
-        addSafeAuthorization(cg, m, s, c.authorization);
-        addOAuth2(cg, m, s, c.oauth2);
-        addProxyConfig(cg, m, s, c);
+        http.addBasicAuth(cg, m, s, c.basicAuth);
+        http.addSafeAuthorization(cg, m, s, c.authorization);
+        http.addOAuth2(cg, m, s, c.oauth2);
+        http.addProxyConfig(cg, m, s, c);
         if (c.followRedirects !== undefined) m.push('follow_redirects', c.followRedirects);
         if (c.enableHTTP2 !== undefined) m.push('enable_http2', c.enableHTTP2);
-        addSafeTls(cg, m, s, c.tlsConfig);
+        http.addSafeTls(cg, m, s, c.tlsConfig);
         if (c.namespaces !== undefined) {
           const names = new MapSlice([['names', [...(c.namespaces.names ?? [])]]]);
           if (c.namespaces.ownNamespace !== undefined)
@@ -176,12 +162,7 @@ export function generateScrapeConfigJob(
 
   const ref = { resource: 'scrapeconfigs', namespace: ns, name: sc.metadata.name };
   const own = spec.relabelings ?? [];
-  if (own.length > 0)
-    list.add(relabelSection(enforceNamespace(cg, ref, own)), (j) =>
-      j < own.length
-        ? { kind: 'user', where: `relabelings[${j}]` }
-        : { kind: 'enforced-namespace' },
-    );
+  if (own.length > 0) addOwnRelabelings(cg, list, ref, own, 'relabelings');
   const shards = cg.shards();
   const hasHashmod = list.rules.some((r) => r.get('action') === 'hashmod');
   if (shards !== 1 && !hasHashmod)
@@ -198,12 +179,5 @@ export function generateScrapeConfigJob(
   const escaping =
     spec.nameEscapingScheme === undefined ? undefined : ESCAPING[spec.nameEscapingScheme];
   if (escaping !== undefined) cg.append(cfg, 'metric_name_escaping_scheme', escaping, '3.4.0');
-  return {
-    name: jobName(sc, null),
-    monitor: sc,
-    endpoint: null,
-    config: cfg,
-    rules: list.roles,
-    lacking,
-  };
+  return generatedJob(sc, null, cfg, list, lacking);
 }

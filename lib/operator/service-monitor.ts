@@ -7,52 +7,24 @@
  * class's and the monitor's relabelings, and sharding.
  */
 import type { Monitor, ServiceMonitorEndpoint } from './crd-monitors.ts';
-import {
-  attachMetadataOf,
-  enforceNamespace,
-  initRelabelings,
-  kubernetesSdConfigs,
-  runningFilter,
-  sanitizeLabelName,
-  selectorRelabelings,
-  shardingRelabelings,
-} from './chain.ts';
-import { jobName, RuleList, type GeneratedJob } from './generated.ts';
+import type { GeneratedJob } from './generated.ts';
 import type { ConfigGenerator } from './generator.ts';
+import * as http from './http-config.ts';
 import {
-  addAuthorization,
-  addBasicAuth,
-  addOAuth2,
-  addProxyConfig,
-  addTls,
-  mergeAuthorization,
-  mergeTls,
-  relabelSection,
-} from './http-config.ts';
+  addBearerTokenSecret,
+  addPhaseFilter,
+  addPodTargetLabels,
+  addSelectorRules,
+  copyRule,
+  finishEndpointJob,
+  keepRule,
+  objectLabelRule,
+  startEndpointJob,
+  startRules,
+} from './job-parts.ts';
 import { MapSlice } from './map-slice.ts';
-import {
-  addBodySizeLimit,
-  addFallbackScrapeProtocol,
-  addHonorLabels,
-  addHonorTimestamps,
-  addLimits,
-  addMetricRelabelings,
-  addNativeHistogramConfig,
-  addScrapeProtocols,
-  addTrackTimestampsStaleness,
-} from './settings.ts';
 
 type ServiceMonitor = Extract<Monitor, { kind: 'ServiceMonitor' }>;
-
-/** The rules that copy a target label from the Service or the pod (`targetLabels`, `podTargetLabels`). */
-function copyLabel(object: 'service' | 'pod', label: string): MapSlice {
-  return new MapSlice([
-    ['source_labels', [`__meta_kubernetes_${object}_label_${sanitizeLabelName(label)}`]],
-    ['target_label', sanitizeLabelName(label)],
-    ['regex', '(.+)'],
-    ['replacement', '${1}'],
-  ]);
-}
 
 /** Generates the job of `endpoints[i]`. */
 export function generateServiceMonitorJob(
@@ -62,98 +34,51 @@ export function generateServiceMonitorJob(
   i: number,
 ): GeneratedJob {
   const spec = m.spec;
-  const ns = m.metadata.namespace;
-  const scrapeClass = cg.scrapeClass(spec.scrapeClass);
-  const store = cg.store.forNamespace(ns);
-  const cfg = new MapSlice([['job_name', jobName(m, i)]]);
-  addHonorLabels(cg, cfg, ep.honorLabels ?? false);
-  addHonorTimestamps(cg, cfg, ep.honorTimestamps);
-  addTrackTimestampsStaleness(cg, cfg, ep.trackTimestampsStaleness);
-
   const role =
     spec.serviceDiscoveryRole !== undefined
       ? cg.endpointRole(spec.serviceDiscoveryRole)
       : cg.endpointRole(cg.cpf.serviceDiscoveryRole);
-  const roleSelector = spec.selectorMechanism === 'RoleSelector';
-  cfg.push(
-    'kubernetes_sd_configs',
-    kubernetesSdConfigs(cg, {
-      namespaceSelector: spec.namespaceSelector,
-      namespace: ns,
-      store,
-      role,
-      attachMetadata: attachMetadataOf(spec.attachMetadata, scrapeClass?.attachMetadata, '2.37.0'),
-      roleSelector: roleSelector ? { roles: [role, 'service'], selector: spec.selector } : null,
-    }),
-  );
-
-  if ((ep.interval ?? '') !== '') cfg.push('scrape_interval', ep.interval!);
-  if ((ep.scrapeTimeout ?? '') !== '') cfg.push('scrape_timeout', ep.scrapeTimeout!);
-  if ((ep.path ?? '') !== '') cfg.push('metrics_path', ep.path!);
-  if (ep.params !== undefined) cfg.push('params', { ...ep.params });
-  if (ep.scheme !== undefined) cfg.push('scheme', ep.scheme.toLowerCase());
-  if (ep.followRedirects !== undefined)
-    cg.append(cfg, 'follow_redirects', ep.followRedirects, '2.26.0');
-  if (ep.enableHttp2 !== undefined) cg.append(cfg, 'enable_http2', ep.enableHttp2, '2.35.0');
-  addProxyConfig(cg, cfg, store, ep);
-  addOAuth2(cg, cfg, store, ep.oauth2);
-  addTls(cg, cfg, store, mergeTls(ep.tlsConfig, scrapeClass));
+  const job = startEndpointJob(cg, m, ep, i, {
+    role,
+    selectorRoles: [role, 'service'],
+    attachMetadataSince: '2.37.0',
+  });
+  const { scrapeClass, store, cfg, roleSelector } = job;
+  http.addProxyConfig(cg, cfg, store, ep);
+  http.addOAuth2(cg, cfg, store, ep.oauth2);
+  http.addTls(cg, cfg, store, http.mergeTls(ep.tlsConfig, scrapeClass));
   if ((ep.bearerTokenFile ?? '') !== '') cfg.push('bearer_token_file', ep.bearerTokenFile!);
-  if (ep.bearerTokenSecret !== undefined && ep.bearerTokenSecret.name !== '') {
-    const got = store.secretKey(ep.bearerTokenSecret);
-    if (!got.ok) cg.warn(`invalid bearer token reference: ${got.error}`);
-    else cfg.push('bearer_token', got.value);
-  }
-  addBasicAuth(cg, cfg, store, ep.basicAuth);
-  addAuthorization(cg, cfg, store, mergeAuthorization(ep.authorization, scrapeClass));
+  if (ep.bearerTokenSecret !== undefined && ep.bearerTokenSecret.name !== '')
+    addBearerTokenSecret(cg, cfg, store, ep.bearerTokenSecret, 'bearer token');
+  http.addBasicAuth(cg, cfg, store, ep.basicAuth);
+  http.addAuthorization(cg, cfg, store, http.mergeAuthorization(ep.authorization, scrapeClass));
 
-  const list = new RuleList().add(initRelabelings(), () => ({ kind: 'job-name' }));
+  const list = startRules();
   const add = list.add.bind(list);
-  if (!roleSelector) {
-    const selector = selectorRelabelings('service', spec.selector);
-    add(
-      selector.map((r) => r.rule),
-      (j) => ({ kind: 'selector', object: 'service', requirement: selector[j]!.requirement }),
-    );
-  }
+  if (!roleSelector) addSelectorRules(list, 'service', spec.selector);
   const slice = role === 'endpointslice';
   if ((ep.port ?? '') !== '') {
     const label = slice
       ? '__meta_kubernetes_endpointslice_port_name'
       : '__meta_kubernetes_endpoint_port_name';
-    add(
-      [
-        new MapSlice([
-          ['action', 'keep'],
-          ['source_labels', [label]],
-          ['regex', ep.port!],
-        ]),
-      ],
-      () => ({ kind: 'port', by: 'service port name', port: ep.port! }),
-    );
+    add([keepRule(label, ep.port!)], () => ({
+      kind: 'port',
+      by: 'service port name',
+      port: ep.port!,
+    }));
   } else if (ep.targetPort !== undefined) {
     if (typeof ep.targetPort === 'string' && ep.targetPort !== '') {
-      add(
-        [
-          new MapSlice([
-            ['action', 'keep'],
-            ['source_labels', ['__meta_kubernetes_pod_container_port_name']],
-            ['regex', ep.targetPort],
-          ]),
-        ],
-        () => ({ kind: 'port', by: 'container port name', port: String(ep.targetPort) }),
-      );
+      add([keepRule('__meta_kubernetes_pod_container_port_name', ep.targetPort)], () => ({
+        kind: 'port',
+        by: 'container port name',
+        port: String(ep.targetPort),
+      }));
     } else if (typeof ep.targetPort === 'number' && ep.targetPort !== 0) {
-      add(
-        [
-          new MapSlice([
-            ['action', 'keep'],
-            ['source_labels', ['__meta_kubernetes_pod_container_port_number']],
-            ['regex', ep.targetPort],
-          ]),
-        ],
-        () => ({ kind: 'port', by: 'container port number', port: String(ep.targetPort) }),
-      );
+      add([keepRule('__meta_kubernetes_pod_container_port_number', ep.targetPort)], () => ({
+        kind: 'port',
+        by: 'container port number',
+        port: String(ep.targetPort),
+      }));
     }
   }
   const kind = slice
@@ -173,33 +98,23 @@ export function generateServiceMonitorJob(
       ['replacement', '${1}'],
       ['target_label', target],
     ]);
-  const copy = (source: string, target: string) =>
-    new MapSlice([
-      ['source_labels', [source]],
-      ['target_label', target],
-    ]);
   add(
     [
       targetRef('Node;(.*)', 'node'),
       targetRef('Pod;(.*)', 'pod'),
-      copy('__meta_kubernetes_namespace', 'namespace'),
-      copy('__meta_kubernetes_service_name', 'service'),
-      copy('__meta_kubernetes_pod_name', 'pod'),
-      copy('__meta_kubernetes_pod_container_name', 'container'),
+      copyRule('__meta_kubernetes_namespace', 'namespace'),
+      copyRule('__meta_kubernetes_service_name', 'service'),
+      copyRule('__meta_kubernetes_pod_name', 'pod'),
+      copyRule('__meta_kubernetes_pod_container_name', 'container'),
     ],
     () => ({ kind: 'labels' }),
   );
-  if (ep.filterRunning ?? true) add([runningFilter()], () => ({ kind: 'phase' }));
+  addPhaseFilter(list, ep);
   add(
-    (spec.targetLabels ?? []).map((l) => copyLabel('service', l)),
+    (spec.targetLabels ?? []).map((l) => objectLabelRule('service', l)),
     () => ({ kind: 'labels' }),
   );
-  add(
-    [...(spec.podTargetLabels ?? []), ...(cg.cpf.podTargetLabels ?? [])].map((l) =>
-      copyLabel('pod', l),
-    ),
-    () => ({ kind: 'labels' }),
-  );
+  addPodTargetLabels(cg, list, spec.podTargetLabels);
   const jobRules = [
     new MapSlice([
       ['source_labels', ['__meta_kubernetes_service_name']],
@@ -207,70 +122,8 @@ export function generateServiceMonitorJob(
       ['replacement', '${1}'],
     ]),
   ];
-  if ((spec.jobLabel ?? '') !== '') {
-    jobRules.push(
-      new MapSlice([
-        ['source_labels', [`__meta_kubernetes_service_label_${sanitizeLabelName(spec.jobLabel!)}`]],
-        ['target_label', 'job'],
-        ['regex', '(.+)'],
-        ['replacement', '${1}'],
-      ]),
-    );
-  }
+  if ((spec.jobLabel ?? '') !== '')
+    jobRules.push(objectLabelRule('service', spec.jobLabel!, 'job'));
   add(jobRules, () => ({ kind: 'labels' }));
-  const endpointName =
-    (ep.port ?? '') !== ''
-      ? ep.port!
-      : ep.targetPort !== undefined && String(ep.targetPort) !== ''
-        ? String(ep.targetPort)
-        : null;
-  if (endpointName !== null)
-    add(
-      [
-        new MapSlice([
-          ['target_label', 'endpoint'],
-          ['replacement', endpointName],
-        ]),
-      ],
-      () => ({
-        kind: 'labels',
-      }),
-    );
-  add(relabelSection(scrapeClass?.relabelings), () => ({ kind: 'scrape-class' }));
-  const own = ep.relabelings ?? [];
-  const enforced = enforceNamespace(
-    cg,
-    { resource: 'servicemonitors', namespace: ns, name: m.metadata.name },
-    own,
-  );
-  add(relabelSection(enforced), (j) =>
-    j < own.length
-      ? { kind: 'user', where: `endpoints[${i}].relabelings[${j}]` }
-      : { kind: 'enforced-namespace' },
-  );
-  add(shardingRelabelings(cg.shards(), '__address__'), () => ({ kind: 'shard' }));
-  cfg.push('relabel_configs', list.rules);
-
-  addLimits(cg, cfg, spec);
-  addNativeHistogramConfig(cg, cfg, spec);
-  addScrapeProtocols(cg, cfg, spec.scrapeProtocols);
-  addFallbackScrapeProtocol(cg, cfg, spec.fallbackScrapeProtocol, scrapeClass);
-  addBodySizeLimit(cg, cfg, spec.bodySizeLimit);
-  addMetricRelabelings(
-    cfg,
-    scrapeClass,
-    enforceNamespace(
-      cg,
-      { resource: 'servicemonitors', namespace: ns, name: m.metadata.name },
-      ep.metricRelabelings,
-    ),
-  );
-  return {
-    name: jobName(m, i),
-    monitor: m,
-    endpoint: i,
-    config: cfg,
-    rules: list.roles,
-    lacking: [],
-  };
+  return finishEndpointJob(cg, m, ep, i, job, list);
 }

@@ -113,6 +113,19 @@ export function addFallbackScrapeProtocol(
   return cg.append(cfg, 'fallback_scrape_protocol', protocol, '3.0.0');
 }
 
+/** The limits, native histogram settings and scrape protocols, in the order the operator writes them. */
+export function addLimitsAndProtocols(
+  cg: ConfigGenerator,
+  cfg: MapSlice,
+  spec: ScrapeSettings,
+  scrapeClass: ScrapeClass | null,
+): MapSlice {
+  addLimits(cg, cfg, spec);
+  addNativeHistogramConfig(cg, cfg, spec);
+  addScrapeProtocols(cg, cfg, spec.scrapeProtocols);
+  return addFallbackScrapeProtocol(cg, cfg, spec.fallbackScrapeProtocol, scrapeClass);
+}
+
 /** `getLowerByteSize` and its append: the lower of the monitor's and the enforced limit. */
 export function addBodySizeLimit(
   cg: ConfigGenerator,

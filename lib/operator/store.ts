@@ -5,6 +5,7 @@
  * config is generated (`cacheOnlyStore`). Values live in memory only; `values()` lists them so
  * every message can be redacted, and none is ever printed.
  */
+import { namespacedPath } from '#lib/credentials/api-path.ts';
 import type { ApiResult } from '#lib/credentials/index.ts';
 import type { KeySelector, SecretOrConfigMap } from './crd-common.ts';
 
@@ -82,9 +83,7 @@ export class AssetStore {
       fetched = { ok: false, error: `${kind}s "${name}" not found` };
     } else {
       const plural = kind === 'secret' ? 'secrets' : 'configmaps';
-      const answer = await this.#get(
-        `/api/v1/namespaces/${encodeURIComponent(namespace)}/${plural}/${encodeURIComponent(name)}`,
-      );
+      const answer = await this.#get(namespacedPath(namespace, plural, name));
       fetched = answer.ok
         ? { ok: true, data: decodeData(answer.body, kind === 'secret') }
         : { ok: false, error: answer.message };
@@ -122,9 +121,7 @@ export class AssetStore {
         },
       };
     const plural = kind === 'secret' ? 'secrets' : 'configmaps';
-    const answer = await this.#get(
-      `/api/v1/namespaces/${encodeURIComponent(namespace)}/${plural}/${encodeURIComponent(name)}`,
-    );
+    const answer = await this.#get(namespacedPath(namespace, plural, name));
     if (!answer.ok) return { ok: false, answer };
     const data = decodeData(answer.body, kind === 'secret');
     if (kind === 'secret') for (const v of Object.values(data)) this.#remember(v);
@@ -137,24 +134,23 @@ export class AssetStore {
     this.#remember(value);
   }
 
-  /** `StoreBuilder.GetSecretKey`: the value, or the operator's error. */
-  async secretKey(namespace: string, sel: KeySelector): Promise<Read> {
-    const got = await this.#fetch('secret', namespace, sel.name);
-    if (!got.ok) return { ok: false, error: `unable to get secret "${sel.name}": ${got.error}` };
+  async #key(kind: 'secret' | 'configmap', namespace: string, sel: KeySelector): Promise<Read> {
+    const got = await this.#fetch(kind, namespace, sel.name);
+    if (!got.ok) return { ok: false, error: `unable to get ${kind} "${sel.name}": ${got.error}` };
     const value = got.data[sel.key];
     if (value === undefined)
-      return { ok: false, error: `key "${sel.key}" in secret "${sel.name}" not found` };
+      return { ok: false, error: `key "${sel.key}" in ${kind} "${sel.name}" not found` };
     return { ok: true, value };
   }
 
+  /** `StoreBuilder.GetSecretKey`: the value, or the operator's error. */
+  secretKey(namespace: string, sel: KeySelector): Promise<Read> {
+    return this.#key('secret', namespace, sel);
+  }
+
   /** `StoreBuilder.GetConfigMapKey`. */
-  async configMapKey(namespace: string, sel: KeySelector): Promise<Read> {
-    const got = await this.#fetch('configmap', namespace, sel.name);
-    if (!got.ok) return { ok: false, error: `unable to get configmap "${sel.name}": ${got.error}` };
-    const value = got.data[sel.key];
-    if (value === undefined)
-      return { ok: false, error: `key "${sel.key}" in configmap "${sel.name}" not found` };
-    return { ok: true, value };
+  configMapKey(namespace: string, sel: KeySelector): Promise<Read> {
+    return this.#key('configmap', namespace, sel);
   }
 
   /** `StoreBuilder.GetKey`: a Secret's or ConfigMap's key; "" when neither is set. */

@@ -13,22 +13,9 @@
  * base values plus a Map of what the rules set; the sorted output is a merge of the untouched
  * base with the few added names rather than a sort.
  */
+import { setLabel } from '#lib/discovery/target-groups.ts';
 import type { LabelSet } from '#lib/discovery/types.ts';
 import { compareCodePoints, needsCodePointOrder, shapeOf, type Shape } from './shape.ts';
-
-/** Builds a plain object; `__proto__` is defined as an own key rather than assigned. */
-function define(out: LabelSet, name: string, value: string): void {
-  if (name === '__proto__') {
-    Object.defineProperty(out, name, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    out[name] = value;
-  }
-}
 
 /** The label set a rule chain works on. One per target; not shared. */
 export class LabelBuilder {
@@ -152,7 +139,8 @@ export class LabelBuilder {
   labels(): LabelSet {
     const out: LabelSet = {};
     this.#forEachSorted((name, value) => {
-      define(out, name, value);
+      // A plain object: `__proto__` is defined as an own key rather than assigned.
+      setLabel(out, name, value);
     });
     return out;
   }

@@ -27,15 +27,27 @@ const UPPER_SPECIAL = new Map<number, number>([
 /** Simple lowercase for the only code point whose full lowercase is several: U+0130 `İ` → `i`. */
 const LOWER_SPECIAL = new Map<number, number>([[0x0130, 0x0069]]);
 
-const upperMemo = new Map<string, string>();
-const lowerMemo = new Map<string, string>();
+/** One direction of Go's case mapping, with the results seen so far. */
+interface CaseMapping {
+  /** Go's simple mapping where JavaScript's full one gives several code points. */
+  special: ReadonlyMap<number, number>;
+  memo: Map<string, string>;
+  /** JavaScript's full mapping. */
+  full: (s: string) => string;
+}
 
-function mapRune(
-  ch: string,
-  special: ReadonlyMap<number, number>,
-  memo: Map<string, string>,
-  full: (s: string) => string,
-): string {
+const UPPER: CaseMapping = {
+  special: UPPER_SPECIAL,
+  memo: new Map(),
+  full: (s) => s.toUpperCase(),
+};
+const LOWER: CaseMapping = {
+  special: LOWER_SPECIAL,
+  memo: new Map(),
+  full: (s) => s.toLowerCase(),
+};
+
+function mapRune(ch: string, { special, memo, full }: CaseMapping): string {
   const known = memo.get(ch);
   if (known !== undefined) return known;
   const cp = ch.codePointAt(0)!;
@@ -56,28 +68,20 @@ function isAscii(s: string): boolean {
   return true;
 }
 
-function mapString(
-  s: string,
-  special: ReadonlyMap<number, number>,
-  memo: Map<string, string>,
-  full: (s: string) => string,
-): string {
+function mapString(s: string, mapping: CaseMapping): string {
   // ASCII: JavaScript and Go agree, and this is nearly every label value.
-  if (isAscii(s)) return full(s);
+  if (isAscii(s)) return mapping.full(s);
   let out = '';
-  for (const ch of s) out += mapRune(ch, special, memo, full);
+  for (const ch of s) out += mapRune(ch, mapping);
   return out;
 }
 
-const toUpper = (s: string): string => s.toUpperCase();
-const toLower = (s: string): string => s.toLowerCase();
-
 /** Go's `strings.ToUpper`: per-rune simple mapping. `goToUpper('straße') === 'STRAßE'`. */
 export function goToUpper(s: string): string {
-  return mapString(s, UPPER_SPECIAL, upperMemo, toUpper);
+  return mapString(s, UPPER);
 }
 
 /** Go's `strings.ToLower`: per-rune simple mapping. `goToLower('İSTANBUL') === 'istanbul'`. */
 export function goToLower(s: string): string {
-  return mapString(s, LOWER_SPECIAL, lowerMemo, toLower);
+  return mapString(s, LOWER);
 }

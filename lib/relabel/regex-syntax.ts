@@ -38,6 +38,19 @@ function skipClass(s: string, i: number): number {
 }
 
 /**
+ * Where the literal run that starts at `i` ends: an escape, `\Q…\E` (to the end when there is no
+ * `\E`, `parse.go` `case 'Q'`) or a character class; `i` itself when none starts there.
+ */
+function skipLiteral(s: string, i: number): number {
+  if (s[i] === '\\') {
+    if (s[i + 1] !== 'Q') return i + 2;
+    const end = s.indexOf('\\E', i + 2);
+    return end < 0 ? s.length : end + 2;
+  }
+  return s[i] === '[' ? skipClass(s, i + 1) : i;
+}
+
+/**
  * The index of the first `(?<` that Go's parser would read as a group opener, or -1.
  *
  * @example findAngleGroup('[(?<]x(?<n>a)') === 6
@@ -45,23 +58,12 @@ function skipClass(s: string, i: number): number {
 export function findAngleGroup(source: string): number {
   let i = 0;
   while (i < source.length) {
-    const ch = source[i];
-    if (ch === '\\') {
-      if (source[i + 1] === 'Q') {
-        // `\Q…\E`: everything up to `\E` (or the end) is literal (`parse.go`, `case 'Q'`).
-        const end = source.indexOf('\\E', i + 2);
-        if (end < 0) return -1;
-        i = end + 2;
-        continue;
-      }
-      i += 2;
+    const literal = skipLiteral(source, i);
+    if (literal !== i) {
+      i = literal;
       continue;
     }
-    if (ch === '[') {
-      i = skipClass(source, i + 1);
-      continue;
-    }
-    if (ch === '(' && source[i + 1] === '?' && source[i + 2] === '<') return i;
+    if (source[i] === '(' && source[i + 1] === '?' && source[i + 2] === '<') return i;
     i++;
   }
   return -1;
@@ -81,23 +83,10 @@ export function dedupeGroupNames(source: string): { source: string; renamed: Map
   let out = '';
   let i = 0;
   while (i < source.length) {
-    const ch = source[i];
-    if (ch === '\\') {
-      if (source[i + 1] === 'Q') {
-        const end = source.indexOf('\\E', i + 2);
-        const stop = end < 0 ? source.length : end + 2;
-        out += source.slice(i, stop);
-        i = stop;
-        continue;
-      }
-      out += source.slice(i, i + 2);
-      i += 2;
-      continue;
-    }
-    if (ch === '[') {
-      const end = skipClass(source, i + 1);
-      out += source.slice(i, end);
-      i = end;
+    const literal = skipLiteral(source, i);
+    if (literal !== i) {
+      out += source.slice(i, literal);
+      i = literal;
       continue;
     }
     const open = /^\(\?P?<(\w+)>/.exec(source.slice(i, i + 200));
@@ -111,7 +100,7 @@ export function dedupeGroupNames(source: string): { source: string; renamed: Map
       i += open[0].length;
       continue;
     }
-    out += ch!;
+    out += source[i]!;
     i++;
   }
   return { source: renamed.size === 0 ? source : out, renamed };

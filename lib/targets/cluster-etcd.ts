@@ -3,11 +3,11 @@
  * certificates (Prometheus's `tls_config`), at the configured endpoints or on the control-plane
  * nodes. On EKS etcd is run by AWS and cannot be reached.
  */
+import { tlsSettings } from '#lib/config/schema-http.ts';
 import { failure } from '#lib/credentials/index.ts';
 import { noControlPlane, urlHost } from './cluster-nodes.ts';
 import type { PresetContext, PresetPlan, TargetFailure } from './cluster-presets.ts';
 import { clusterRequest, ETCD_CLIENT_PORT } from './presets.ts';
-import { tlsSettings } from './job-settings.ts';
 
 /** Plans etcd. */
 export async function etcd(ctx: PresetContext): Promise<PresetPlan> {

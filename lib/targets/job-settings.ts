@@ -1,26 +1,9 @@
 /**
  * A scrape job's settings in the scrape's terms, resolved against `global` the way Prometheus
- * resolves them: TLS, credentials and the timeout (the planner in jobs.ts uses them per target).
+ * resolves them: credentials and the timeout (TLS: `tlsSettings` in lib/config/schema-http.ts) (the planner in jobs.ts uses them per target).
  */
-import type { Config, ScrapeConfig, TlsConfig } from '#lib/config/index.ts';
-import type { AuthSettings, TlsSettings } from '#lib/scrape/types.ts';
-
-/** `tls_config` in the scrape's terms; exported for the cluster planner's etcd targets. */
-export function tlsSettings(tls: TlsConfig | undefined): TlsSettings {
-  const out: TlsSettings = {};
-  if (!tls) return out;
-  if (tls.ca_file !== undefined) out.caFile = tls.ca_file;
-  if (tls.ca !== undefined) out.ca = tls.ca;
-  if (tls.cert_file !== undefined) out.certFile = tls.cert_file;
-  if (tls.cert !== undefined) out.cert = tls.cert;
-  if (tls.key_file !== undefined) out.keyFile = tls.key_file;
-  if (tls.key !== undefined) out.key = tls.key;
-  if (tls.server_name !== undefined) out.serverName = tls.server_name;
-  if (tls.insecure_skip_verify !== undefined) out.insecureSkipVerify = tls.insecure_skip_verify;
-  if (tls.min_version !== undefined) out.minVersion = tls.min_version;
-  if (tls.max_version !== undefined) out.maxVersion = tls.max_version;
-  return out;
-}
+import type { Config, ScrapeConfig } from '#lib/config/index.ts';
+import type { AuthSettings } from '#lib/scrape/types.ts';
 
 /** The job's credentials: `authorization`, the older `bearer_token(_file)`, or `basic_auth`. */
 export function authSettings(

@@ -4,10 +4,11 @@
  * `ca_file: …/ca.crt`) is the stand-in's in-memory content; every other file is read at check time.
  */
 import type { ScrapeConfig, TlsConfig } from '#lib/config/index.ts';
+import { tlsSettings } from '#lib/config/schema-http.ts';
 import type { TokenInfo } from '#lib/result/types.ts';
 import type { AuthSettings, TlsSettings } from '#lib/scrape/types.ts';
 import type { StandIn } from '#lib/standin/index.ts';
-import { authSettings, tlsSettings } from './job-settings.ts';
+import { authSettings } from './job-settings.ts';
 
 /** `tls_config` for the scrape, with the pod's CA file resolved in memory. */
 export function podTls(tls: TlsConfig | undefined, standIn: StandIn | null): TlsSettings {

@@ -164,7 +164,7 @@ describe('the scoped token', () => {
       assert.match(d, /TokenRequest for ServiceAccount monitoring\/scrape-check/);
       assert.match(d, /HTTP 403/);
       assert.match(d, /cannot create resource "serviceaccounts\/token"/);
-      assert.match(d, /deploy\/checker-rbac\.yaml/);
+      assert.match(d, /deploy\/kubernetes\/checker-rbac\.yaml/);
     } finally {
       if (binding !== undefined) fx.emu.rbac.apply(binding);
     }

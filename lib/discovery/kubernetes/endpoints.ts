@@ -4,17 +4,10 @@
  * `discovery/kubernetes/endpoints.go`, `buildEndpoints`).
  */
 import type { LabelSet, TargetGroup } from '../types.ts';
-import {
-  addObjectMetaLabels,
-  joinHostPort,
-  META,
-  NAMESPACE_LABEL,
-  nodeMetaLabels,
-} from './meta-labels.ts';
+import { addObjectMetaLabels, joinHostPort, META, NAMESPACE_LABEL } from './meta-labels.ts';
 import { withNamespaceLabels } from './namespace-labels.ts';
 import type { EndpointAddress, EndpointPort, Endpoints, ListedObjects } from './objects.ts';
-import { podLabels } from './pod-labels.ts';
-import { containerPortLabels, matchContainerPort, resolvePod, SeenPods } from './pod-ports.ts';
+import { containerPortLabels, matchContainerPort, SeenPods, withNodeAndPod } from './pod-ports.ts';
 import { RoleContext, type RoleOptions } from './role-context.ts';
 import { serviceLabels } from './service.ts';
 
@@ -49,7 +42,7 @@ function endpointTarget(
   seen: SeenPods,
 ): LabelSet {
   const number = port.port ?? 0;
-  let target: LabelSet = {
+  const target: LabelSet = {
     __address__: joinHostPort(address.ip ?? '', number),
     [`${META}endpoint_port_name`]: port.name ?? '',
     [`${META}endpoint_port_protocol`]: port.protocol ?? '',
@@ -65,18 +58,20 @@ function endpointTarget(
   if (address.hostname) target[`${META}endpoint_hostname`] = address.hostname;
 
   const nodeName = nodeNameOf(address, context);
-  const node = nodeName === undefined ? undefined : context.nodes?.get(nodeName);
-  if (node !== undefined) target = { ...target, ...nodeMetaLabels(node.metadata, context.version) };
-
-  const pod = resolvePod(address.targetRef, context);
-  if (pod === undefined) return target;
-  seen.add(pod, number);
-  target = { ...target, ...podLabels(pod, context) };
+  const { labels, pod } = withNodeAndPod(
+    target,
+    nodeName,
+    address.targetRef,
+    number,
+    context,
+    seen,
+  );
+  if (pod === undefined) return labels;
   const match = matchContainerPort(pod, number, context);
   // The protocol is the endpoint port's here; the endpointslice role takes the container's.
   if (match !== undefined)
-    Object.assign(target, containerPortLabels(match, port.protocol ?? '', context));
-  return target;
+    Object.assign(labels, containerPortLabels(match, port.protocol ?? '', context));
+  return labels;
 }
 
 function endpointsGroup(endpoints: Endpoints, context: RoleContext): TargetGroup {

@@ -9,7 +9,6 @@ import {
   joinHostPort,
   META,
   NAMESPACE_LABEL,
-  nodeMetaLabels,
   sanitizeLabelName,
 } from './meta-labels.ts';
 import { withNamespaceLabels } from './namespace-labels.ts';
@@ -20,8 +19,7 @@ import type {
   ListedObjects,
   Service,
 } from './objects.ts';
-import { podLabels } from './pod-labels.ts';
-import { containerPortLabels, matchContainerPort, resolvePod, SeenPods } from './pod-ports.ts';
+import { containerPortLabels, matchContainerPort, SeenPods, withNodeAndPod } from './pod-ports.ts';
 import { RoleContext, type RoleOptions } from './role-context.ts';
 import { serviceLabels } from './service.ts';
 
@@ -112,7 +110,9 @@ function sliceTarget(
 ): LabelSet {
   const number = port.port ?? null;
   // A slice port without a number gives a bare address.
-  let target: LabelSet = { __address__: number === null ? address : joinHostPort(address, number) };
+  const target: LabelSet = {
+    __address__: number === null ? address : joinHostPort(address, number),
+  };
   if (set(port.name)) target[`${SLICE}port_name`] = port.name;
   if (set(port.protocol)) target[`${SLICE}port_protocol`] = port.protocol;
   if (number !== null) target[`${SLICE}port`] = String(number);
@@ -120,19 +120,21 @@ function sliceTarget(
   Object.assign(target, endpointLabels(endpoint, context));
 
   const nodeName = nodeNameOf(endpoint, context);
-  const node = nodeName === undefined ? undefined : context.nodes?.get(nodeName);
-  if (node !== undefined) target = { ...target, ...nodeMetaLabels(node.metadata, context.version) };
-
-  const pod = resolvePod(endpoint.targetRef, context);
-  if (pod === undefined) return target;
-  seen.add(pod, number);
-  target = { ...target, ...podLabels(pod, context) };
+  const { labels, pod } = withNodeAndPod(
+    target,
+    nodeName,
+    endpoint.targetRef,
+    number,
+    context,
+    seen,
+  );
+  if (pod === undefined) return labels;
   const match = number === null ? undefined : matchContainerPort(pod, number, context);
   // The protocol is the container port's here; the endpoints role takes the endpoint port's.
   if (match !== undefined) {
-    Object.assign(target, containerPortLabels(match, match.port.protocol ?? '', context));
+    Object.assign(labels, containerPortLabels(match, match.port.protocol ?? '', context));
   }
-  return target;
+  return labels;
 }
 
 function sliceGroup(slice: EndpointSlice, context: RoleContext): TargetGroup {

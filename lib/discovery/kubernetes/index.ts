@@ -6,13 +6,12 @@
 export { discoverKubernetes, type KubernetesDiscoveryContext } from './discover.ts';
 export { validateKubernetesSdConfig, type KubernetesSdValidation } from './validate.ts';
 export type { ValidationError } from './yaml-decode.ts';
-export {
-  KUBERNETES_ROLES,
-  NO_ATTACH_METADATA,
-  type AttachMetadata,
-  type KubernetesRole,
-  type KubernetesSdConfig,
-  type KubernetesSelector,
+export { KUBERNETES_ROLES, NO_ATTACH_METADATA } from './config.ts';
+export type {
+  AttachMetadata,
+  KubernetesRole,
+  KubernetesSdConfig,
+  KubernetesSelector,
 } from './config.ts';
 export { targetGroupsForRole } from './roles.ts';
 export { nodeTargetGroups } from './node.ts';

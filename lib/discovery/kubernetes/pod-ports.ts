@@ -5,7 +5,7 @@
  * port matches, and an extra target for every container port no endpoint port covered.
  */
 import type { LabelSet } from '../types.ts';
-import { joinHostPort, META } from './meta-labels.ts';
+import { joinHostPort, META, nodeMetaLabels } from './meta-labels.ts';
 import type { ContainerPort, Pod } from './objects.ts';
 import { podContainers, podLabels, type PodContainer } from './pod-labels.ts';
 import { objectKey, type RoleContext } from './role-context.ts';
@@ -92,6 +92,27 @@ export class SeenPods {
     }
     return targets;
   }
+}
+
+/**
+ * An address's target with its node's labels (attach_metadata.node: the node named `nodeName`, when
+ * listed) and its pod's (the Pod `targetRef` names, when listed, then marked seen at `port`), as a
+ * new label set; `pod` is that pod, for the container port labels the role adds next.
+ */
+export function withNodeAndPod(
+  target: LabelSet,
+  nodeName: string | undefined,
+  targetRef: Parameters<typeof resolvePod>[0],
+  port: number | null,
+  context: RoleContext,
+  seen: SeenPods,
+): { labels: LabelSet; pod: Pod | undefined } {
+  const node = nodeName === undefined ? undefined : context.nodes?.get(nodeName);
+  if (node !== undefined) target = { ...target, ...nodeMetaLabels(node.metadata, context.version) };
+  const pod = resolvePod(targetRef, context);
+  if (pod === undefined) return { labels: target, pod };
+  seen.add(pod, port);
+  return { labels: { ...target, ...podLabels(pod, context) }, pod };
 }
 
 /** The pod a `targetRef` names, when it is a Pod and the pod was listed (`resolvePodRef`). */

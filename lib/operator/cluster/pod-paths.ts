@@ -44,42 +44,26 @@ export function resolvePodPaths(job: ScrapeConfig, mounts: Mounts): Resolved {
       t[inline] = value;
     }
   };
+  /** A secret's `file` setting becomes its `inline` one, trimmed as Prometheus trims the file. */
+  const secret = <F extends string, I extends string>(
+    o: { [K in F | I]?: string | undefined } | undefined,
+    file: F,
+    inline: I,
+    at: string,
+  ): void => {
+    if (o === undefined) return;
+    const value = read(o[file], at === '' ? file : `${at}.${file}`);
+    if (value === undefined) return;
+    Reflect.deleteProperty(o, file);
+    o[inline] = value.trim();
+  };
   tls(out.tls_config, 'tls_config');
-  const auth = out.authorization;
-  if (auth !== undefined) {
-    const value = read(auth.credentials_file, 'authorization.credentials_file');
-    if (value !== undefined) {
-      delete auth.credentials_file;
-      auth.credentials = value.trim();
-    }
-  }
-  const bearer = read(out.bearer_token_file, 'bearer_token_file');
-  if (bearer !== undefined) {
-    delete out.bearer_token_file;
-    out.bearer_token = bearer.trim();
-  }
-  const basic = out.basic_auth;
-  if (basic !== undefined) {
-    const password = read(basic.password_file, 'basic_auth.password_file');
-    if (password !== undefined) {
-      delete basic.password_file;
-      basic.password = password.trim();
-    }
-    const username = read(basic.username_file, 'basic_auth.username_file');
-    if (username !== undefined) {
-      delete basic.username_file;
-      basic.username = username.trim();
-    }
-  }
-  const oauth2 = out.oauth2;
-  if (oauth2 !== undefined) {
-    const secret = read(oauth2.client_secret_file, 'oauth2.client_secret_file');
-    if (secret !== undefined) {
-      delete oauth2.client_secret_file;
-      oauth2.client_secret = secret.trim();
-    }
-    tls(oauth2.tls_config, 'oauth2.tls_config');
-  }
+  secret(out.authorization, 'credentials_file', 'credentials', 'authorization');
+  secret(out, 'bearer_token_file', 'bearer_token', '');
+  secret(out.basic_auth, 'password_file', 'password', 'basic_auth');
+  secret(out.basic_auth, 'username_file', 'username', 'basic_auth');
+  secret(out.oauth2, 'client_secret_file', 'client_secret', 'oauth2');
+  if (out.oauth2 !== undefined) tls(out.oauth2.tls_config, 'oauth2.tls_config');
   if (problems.length > 0)
     return {
       ok: false,
