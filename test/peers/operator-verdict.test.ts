@@ -20,9 +20,9 @@
  * `limits.samples` against scrape_samples_post_metric_relabeling, and the reason against
  * Prometheus's lastError). No output holds a secret the test used.
  *
- * Two differences found are `todo` tests until lib/ is fixed: the scrape timeout of a job whose
- * interval is longer than a short global interval, and a Probe (or any job) whose static targets
- * are URLs moved by relabel_configs, which Prometheus loads and scrape-check refuses.
+ * It found two differences, now fixed and kept here: the scrape timeout of a job whose interval is
+ * longer than a short global interval, and static targets that are URLs moved by relabel_configs
+ * (a Probe's), which Prometheus loads.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -336,21 +336,13 @@ operator:
       }
     });
 
-    it(
-      'gives every target the scrape timeout Prometheus gives it',
-      {
-        todo: 'lib/operator/to-scrape-config.ts takes an unset global scrape_timeout as 10s; Prometheus caps it at the global scrape_interval (config.go GlobalConfig.UnmarshalYAML), so the cAdvisor job (interval 10s under a 1s global interval) times out after 1s, not 10s',
-      },
-      () => {
-        const timeouts = new Map(theirs.activeTargets.map((t) => [t.scrapeUrl, t.scrapeTimeout]));
-        const differ = ours.activeTargets
-          .filter((t) => timeouts.get(t.scrapeUrl) !== t.scrapeTimeout)
-          .map(
-            (t) => `${t.scrapeUrl}: ${t.scrapeTimeout}, Prometheus ${timeouts.get(t.scrapeUrl)}`,
-          );
-        assert.deepEqual(differ, []);
-      },
-    );
+    it('gives every target the scrape timeout Prometheus gives it', () => {
+      const timeouts = new Map(theirs.activeTargets.map((t) => [t.scrapeUrl, t.scrapeTimeout]));
+      const differ = ours.activeTargets
+        .filter((t) => timeouts.get(t.scrapeUrl) !== t.scrapeTimeout)
+        .map((t) => `${t.scrapeUrl}: ${t.scrapeTimeout}, Prometheus ${timeouts.get(t.scrapeUrl)}`);
+      assert.deepEqual(differ, []);
+    });
 
     it('drops the same number of targets in every pool', (t) => {
       const count = (pools: string[]): Map<string, number> => {
@@ -454,13 +446,8 @@ operator:
       assert.equal(api.token.sub, `system:serviceaccount:${KPS_SA.replace('/', ':')}`);
     });
 
-    it(
-      'takes a Probe with URL targets, as blackbox_exporter users write them, as Prometheus does',
-      {
-        todo: 'lib/config/schema-values.ts `target` refuses a static target holding "/" in every job; Prometheus 2.42 (config.go checkStaticTargets, still so at HEAD) checks it only in a job without relabel_configs, and a Probe\'s job always has them',
-      },
-      async () => {
-        const job = `  - job_name: blackbox
+    it('takes a Probe with URL targets, as blackbox_exporter users write them, as Prometheus does', async () => {
+      const job = `  - job_name: blackbox
     metrics_path: /probe
     params: {module: [http_2xx]}
     static_configs: [{targets: ['http://${NET}.9.20:8080/healthz']}]
@@ -469,14 +456,14 @@ operator:
       - {source_labels: [__param_target], target_label: instance}
       - {target_label: __address__, replacement: '127.0.0.1:${blackbox.port}'}
 `;
-        const plain = cluster.write('blackbox.yml', `scrape_configs:\n${job}`);
-        const promtool = spawnSync(BINARIES.promtool, ['check', 'config', plain], {
-          encoding: 'utf8',
-        });
-        assert.equal(promtool.status, 0, `promtool: ${promtool.stdout}${promtool.stderr}`);
-        const probe = cluster.write(
-          'probe-urls.yaml',
-          `apiVersion: monitoring.coreos.com/v1
+      const plain = cluster.write('blackbox.yml', `scrape_configs:\n${job}`);
+      const promtool = spawnSync(BINARIES.promtool, ['check', 'config', plain], {
+        encoding: 'utf8',
+      });
+      assert.equal(promtool.status, 0, `promtool: ${promtool.stdout}${promtool.stderr}`);
+      const probe = cluster.write(
+        'probe-urls.yaml',
+        `apiVersion: monitoring.coreos.com/v1
 kind: Probe
 metadata: {name: diff-probe-urls, namespace: monitoring, labels: {release: kps}}
 spec:
@@ -484,29 +471,28 @@ spec:
   module: http_2xx
   targets: {staticConfig: {static: ['http://${NET}.9.20:8080/healthz']}}
 `,
+      );
+      const withProbe = cluster.write(
+        'probe-urls-config.yaml',
+        readFileSync(config, 'utf8').replace(/monitors: \[/, `monitors: [${probe}, `),
+      );
+      for (const file of [plain, withProbe]) {
+        const io = captureIo();
+        const code = await main(
+          ['targets', '--config', file, '--json', '--prometheus-version', '2'],
+          {},
+          io,
         );
-        const withProbe = cluster.write(
-          'probe-urls-config.yaml',
-          readFileSync(config, 'utf8').replace(/monitors: \[/, `monitors: [${probe}, `),
+        outputs.push(io.out(), io.err());
+        assert.equal(code, 0, io.err());
+        const doc = JSON.parse(io.out()) as Targets;
+        assert.deepEqual(doc.jobErrors ?? [], []);
+        const pool = file === plain ? 'blackbox' : 'probe/monitoring/diff-probe-urls';
+        assert.deepEqual(
+          doc.activeTargets.filter((t) => t.scrapePool === pool).map((t) => t.labels.instance),
+          [`http://${NET}.9.20:8080/healthz`],
         );
-        for (const file of [plain, withProbe]) {
-          const io = captureIo();
-          const code = await main(
-            ['targets', '--config', file, '--json', '--prometheus-version', '2'],
-            {},
-            io,
-          );
-          outputs.push(io.out(), io.err());
-          assert.equal(code, 0, io.err());
-          const doc = JSON.parse(io.out()) as Targets;
-          assert.deepEqual(doc.jobErrors ?? [], []);
-          const pool = file === plain ? 'blackbox' : 'probe/monitoring/diff-probe-urls';
-          assert.deepEqual(
-            doc.activeTargets.filter((t) => t.scrapePool === pool).map((t) => t.labels.instance),
-            [`http://${NET}.9.20:8080/healthz`],
-          );
-        }
-      },
-    );
+      }
+    });
   },
 );
