@@ -116,14 +116,17 @@ const oursMs = best(RUNS, () => {
   return ms;
 });
 
-const counted: { theirs: number | null } = { theirs: null };
+const counted: { theirs: number | null; unfinished: number } = { theirs: null, unfinished: 0 };
 let promtoolMs: number | null = null;
 const probe = spawnSync(PROMTOOL, ['--version'], { encoding: 'utf8' });
 if (probe.error) {
   if (process.env.CI === 'true') fail(`${PROMTOOL} is missing (apt-get install prometheus)`);
   else console.log(`(${PROMTOOL} not installed: the peer column is empty)`);
 } else {
-  promtoolMs = best(RUNS, () => {
+  // A run whose file_sd read of the large file had not finished by the end of promtool's wait
+  // (a busy machine) relabels nothing: it is counted apart, not timed as if it had done the work.
+  let fastest = Infinity;
+  for (let i = 0; i < RUNS; i++) {
     const t = performance.now();
     const r = spawnSync(
       PROMTOOL,
@@ -137,13 +140,21 @@ if (probe.error) {
       { encoding: 'utf8', maxBuffer: 1 << 30 },
     );
     const ms = performance.now() - t;
-    if (r.status !== 0) fail(`promtool exited ${String(r.status)}: ${r.stderr.slice(0, 500)}`);
-    else {
-      const list = JSON.parse(r.stdout) as { labels: Record<string, string> }[];
-      counted.theirs = list.filter((x) => Object.keys(x.labels).length > 0).length;
+    if (r.status !== 0) {
+      fail(`promtool exited ${String(r.status)}: ${r.stderr.slice(0, 500)}`);
+      continue;
     }
-    return ms;
-  });
+    const list = JSON.parse(r.stdout) as { labels: Record<string, string> }[];
+    const active = list.filter((x) => Object.keys(x.labels).length > 0).length;
+    if (active === 0 && ours > 0) {
+      counted.unfinished++;
+      continue;
+    }
+    counted.theirs = active;
+    fastest = Math.min(fastest, ms);
+  }
+  if (fastest < Infinity) promtoolMs = fastest;
+  else fail(`promtool's discovery never finished within its ${PROMTOOL_TIMEOUT_S}s wait`);
 }
 
 console.log(
@@ -153,7 +164,10 @@ console.log(`  scrape-check targets --json  ${oursMs.toFixed(0).padStart(6)} ms 
 if (promtoolMs !== null) {
   const after = promtoolMs - PROMTOOL_TIMEOUT_S * 1000;
   console.log(
-    `  promtool check service-discovery  ${promtoolMs.toFixed(0).padStart(6)} ms wall (${after.toFixed(0)} ms after its ${PROMTOOL_TIMEOUT_S}s discovery wait)   ${String(counted.theirs)} active`,
+    `  promtool check service-discovery  ${promtoolMs.toFixed(0).padStart(6)} ms wall (${after.toFixed(0)} ms after its ${PROMTOOL_TIMEOUT_S}s discovery wait)   ${String(counted.theirs)} active` +
+      (counted.unfinished > 0
+        ? ` (${String(counted.unfinished)} run(s) left out: discovery unfinished at the end of the wait)`
+        : ''),
   );
   console.log(`  ratio (promtool after the wait / scrape-check): ${(after / oursMs).toFixed(2)}x`);
   if (counted.theirs !== ours)
