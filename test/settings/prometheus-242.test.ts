@@ -280,16 +280,19 @@ scrape_configs:
       }
       return out;
     };
-    // Prometheus fetched first (it reuses a token for its hour); scrape-check's requests follow.
-    const theirs = byJob(tokens.requests);
-    const from = tokens.requests.length;
+    // Prometheus fetched first (it reuses a token for its hour, and fetches again for the wrong
+    // secret at every scrape, so its requests go on beside ours): told apart by User-Agent.
+    const by = (agent: RegExp): TokenRequestSeen[] =>
+      tokens.requests.filter((r) => agent.test(r.userAgent ?? ''));
+    const theirs = byJob(by(/^Prometheus\//));
+    const from = by(/^scrape-check\//).length;
     clearOAuth2Tokens();
     const jobs = jobsOf(yaml, '2');
     for (const name of ['oauth2-ok', 'oauth2-params-only', 'oauth2-wrong-secret']) {
       const job = jobs.find((j) => j.job_name === name)!;
       await scrape(requestFor(job, prometheus.dir), { prometheusVersion: '2' });
     }
-    const ours = byJob(tokens.requests.slice(from));
+    const ours = byJob(by(/^scrape-check\//).slice(from));
     assert.deepEqual(ours.get('ok'), [
       'header audience=scrape+check&grant_type=client_credentials&scope=metrics.read+metrics+list',
     ]);
@@ -301,7 +304,7 @@ scrape_configs:
       const mine = ours.get(job)!;
       assert.deepEqual(mine, theirs.get(job)?.slice(0, mine.length), `token requests of ${job}`);
     }
-    const first = tokens.requests[from]!;
+    const first = by(/^scrape-check\//)[from]!;
     assert.equal(
       first.authorization,
       `Basic ${Buffer.from(`prometheus:${SECRET}`).toString('base64')}`,

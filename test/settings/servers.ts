@@ -56,6 +56,8 @@ export interface TokenRequestSeen {
   url: string;
   authorization: string | undefined;
   contentType: string | undefined;
+  /** Who asked: `Prometheus/2.42.0` or `scrape-check/…`. */
+  userAgent: string | undefined;
   body: Record<string, string>;
   raw: string;
 }
@@ -100,6 +102,7 @@ export async function startTokenEndpoint(
         url: req.url ?? '',
         authorization: header,
         contentType: req.headers['content-type'],
+        userAgent: req.headers['user-agent'],
         body: { ...req.body },
         raw: new URLSearchParams(req.body).toString(),
       });
