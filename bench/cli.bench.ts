@@ -17,26 +17,14 @@
  * runs of each instead of 21.
  */
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { buildCli } from '../scripts/build-cli.ts';
+import { buildCli, copyForBuild } from '../scripts/build-cli.ts';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 3 : 21;
 const checkout = resolve(import.meta.dirname, '..');
-const root = await mkdtemp(join(tmpdir(), 'scrape-check-cli-bench-'));
-for (const path of [
-  'lib',
-  'bin',
-  'scripts',
-  'package.json',
-  'package-lock.json',
-  'tsconfig.json',
-]) {
-  await cp(join(checkout, path), join(root, path), { recursive: true });
-}
-await symlink(join(checkout, 'node_modules'), join(root, 'node_modules'));
+const root = await copyForBuild(checkout, 'scrape-check-cli-bench-');
 await buildCli({ root });
 const bin = join(root, 'bin', 'scrape-check.js');
 const sources = `const { main } = await import(${JSON.stringify(join(root, 'lib/cli/main.ts'))});

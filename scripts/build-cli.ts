@@ -15,7 +15,8 @@
  * Runs under the Node 24 that npm puts first on PATH (node_modules/.bin, from the `node` package),
  * whatever Node runs npm itself.
  */
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -124,4 +125,24 @@ if (import.meta.main) {
   process.stdout.write(
     `scrape-check: built ${relative(process.cwd(), entry)} (${(bytes / 1024 / 1024).toFixed(1)} MB, ${ms} ms)\n`,
   );
+}
+
+/**
+ * A copy of what the build reads (lib, bin, scripts, the package files), with the checkout's
+ * node_modules linked in, in a new temporary folder: for a test or benchmark that builds and runs
+ * the CLI without touching the checkout's own dist/.
+ */
+export async function copyForBuild(checkout: string, prefix: string): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), prefix));
+  for (const path of [
+    'lib',
+    'bin',
+    'scripts',
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+  ])
+    await cp(join(checkout, path), join(root, path), { recursive: true });
+  await symlink(join(checkout, 'node_modules'), join(root, 'node_modules'));
+  return root;
 }

@@ -9,12 +9,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFile, cp, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CheckResult } from '#lib/result/types.ts';
-import { buildCli } from '../../scripts/build-cli.ts';
+import { buildCli, copyForBuild } from '../../scripts/build-cli.ts';
 import { METRICS, startHttp, TEXT } from '../helpers/servers.ts';
 
 const checkout = resolve(import.meta.dirname, '../..');
@@ -58,18 +57,7 @@ const MARKER = 'ran-the-build';
 
 describe('the built CLI', () => {
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'scrape-check-build-'));
-    for (const path of [
-      'lib',
-      'bin',
-      'scripts',
-      'package.json',
-      'package-lock.json',
-      'tsconfig.json',
-    ]) {
-      await cp(join(checkout, path), join(root, path), { recursive: true });
-    }
-    await symlink(join(checkout, 'node_modules'), join(root, 'node_modules'));
+    root = await copyForBuild(checkout, 'scrape-check-build-');
     await writeFile(
       join(root, 'metrics.txt'),
       '# HELP up Whether up.\n# TYPE up gauge\nup{job="a"} 1\nup{job="b"} 0\n',
