@@ -14,7 +14,6 @@ import { resolveProxy } from './proxy.ts';
 import { redirectLocation, resolveRedirect } from './redirect.ts';
 import type { TlsMaterial } from './tls-material.ts';
 import type { ProxySettings } from './types.ts';
-import { Client } from './undici-client.ts';
 
 /** What came back from the token endpoint. */
 export interface TokenResponse {
@@ -48,6 +47,8 @@ export async function postForm(
   let method: 'POST' | 'GET' = 'POST';
   let body: string | null = form;
   let headers = { ...options.headers };
+  // undici (some 470 KB) loads only for a job with oauth2, not on every cold start.
+  const { Client } = await import('./undici-client.ts');
   for (let hop = 0; ; hop++) {
     const proxy = resolveProxy(target, options.proxy, {
       version: options.version,

@@ -9,7 +9,6 @@ import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
 import { exchange, type ResponseWatch } from './http1/index.ts';
-import { Client } from './undici-client.ts'; // undici's Client alone, not all of undici
 
 export interface ScrapeResponse {
   statusCode: number;
@@ -85,6 +84,9 @@ async function openHttp2(
   options: OpenOptions,
 ): Promise<OpenedResponse> {
   let handed = false;
+  // undici's Client alone, not all of undici, and only once a server chose HTTP/2: HTTP/1.x (nearly
+  // every scrape) never loads its 470 KB on a cold start.
+  const { Client } = await import('./undici-client.ts');
   const client = new Client(url.origin, {
     // The connection is already made (and verified): hand it over once, never dial again.
     connect: (_opts, callback) => {
