@@ -317,7 +317,9 @@ for (let i = 0; i < runs; i++) {
 }
 const [base, ...scheduled] = samples.map(medians) as [ColdStart, ColdStart, ColdStart];
 for (const server of Object.values(targets)) server.close();
-await rm(dir, { recursive: true, force: true });
+// KEEP_BENCH=1 keeps the bundles, to profile a cold start by hand (node --cpu-prof).
+if (!process.env.KEEP_BENCH) await rm(dir, { recursive: true, force: true });
+else console.log(`kept ${dir}`);
 
 const mb = (bytes: number): string =>
   bytes < 100 * KB ? `${(bytes / KB).toFixed(1)} KB` : `${(bytes / MB).toFixed(2)} MB`;

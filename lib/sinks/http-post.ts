@@ -3,8 +3,18 @@
  * a timeout, and the response's status and first bytes. Built on Node's own client rather than
  * undici so that a Lambda bundle that carries only the sinks carries no HTTP library.
  */
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage, RequestOptions } from 'node:http';
+
+/**
+ * node:http and node:https, taken when a post is made: an ESM `import` of node:http builds its
+ * module facade, whose lazy exports load Node's own copy of undici, some 15 ms of every Lambda cold
+ * start whether anything is posted or not (node `lib/http.js`, `lazyUndici`).
+ */
+function requestFor(url: URL): typeof import('node:http').request {
+  return url.protocol === 'https:'
+    ? process.getBuiltinModule('node:https').request
+    : process.getBuiltinModule('node:http').request;
+}
 
 /** TLS settings, already read from their files. */
 export interface PostTls {
@@ -33,7 +43,7 @@ export function post(
   body: Uint8Array,
   options: { timeoutMs: number; tls?: PostTls },
 ): Promise<PostResponse> {
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const send = requestFor(url);
   const requestOptions: RequestOptions = {
     method: 'POST',
     headers: { ...headers, 'content-length': String(body.length) },
