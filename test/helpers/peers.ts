@@ -120,8 +120,12 @@ export interface PrometheusTarget {
 
 export interface RunningPrometheus extends Peer {
   url: string;
-  /** Waits until each of `count` targets has been scraped, then one scrape interval more. */
-  waitForScrapes(count: number, settleMs?: number): Promise<void>;
+  /**
+   * Waits until at least `count` targets are listed and every one has been scraped, then
+   * `settleMs` more (a scrape round, so its series describe the current state); fails after
+   * `deadlineMs`.
+   */
+  waitForScrapes(count: number, settleMs?: number, deadlineMs?: number): Promise<void>;
   query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
   targets(): Promise<PrometheusTarget[]>;
 }
@@ -165,11 +169,11 @@ export async function startPrometheus(
       if (body.status !== 'success') throw new Error(JSON.stringify(body));
       return body.data.result;
     },
-    async waitForScrapes(count, settleMs = 1200) {
-      const deadline = Date.now() + 20_000;
+    async waitForScrapes(count, settleMs = 1200, deadlineMs = 20_000) {
+      const deadline = Date.now() + deadlineMs;
       for (;;) {
         const list = await targets();
-        if (list.length === count && list.every((t) => !t.lastScrape.startsWith('0001'))) {
+        if (list.length >= count && list.every((t) => !t.lastScrape.startsWith('0001'))) {
           await new Promise((resolve) => setTimeout(resolve, settleMs));
           return;
         }

@@ -144,7 +144,7 @@ ${jobs({ kind: 'kubernetes' })}`,
         `global: {scrape_interval: 1s, scrape_timeout: 800ms}\n${jobs({ kind: 'http', bridge: sd, caFile: 'ca.crt', tokenFile: 'token' })}`,
         { 'ca.crt': emu.ca.certPem, token },
       );
-      await waitForAll(listed.activeTargets.length);
+      await prometheus.waitForScrapes(listed.activeTargets.length, 1500, 30_000);
       theirs = await prometheusTargets();
       ours = await targetsJson();
     });
@@ -187,21 +187,6 @@ ${jobs({ kind: 'kubernetes' })}`,
         data: typeof theirs;
       };
       return body.data;
-    }
-
-    async function waitForAll(count: number): Promise<void> {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const t = await prometheusTargets();
-        const scraped = t.activeTargets.filter((a) => a.health !== 'unknown');
-        if (t.activeTargets.length >= count && scraped.length === t.activeTargets.length) break;
-        if (Date.now() > deadline)
-          throw new Error(
-            `Prometheus has ${t.activeTargets.length}/${count} targets, ${scraped.length} scraped`,
-          );
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1500));
     }
 
     // 2.42's dropped targets carry no scrapePool (3.3 added it): their job label names the pool.

@@ -260,7 +260,8 @@ operator:
       prometheus = await startPrometheus(derived.yaml, derived.files);
       stops.push(() => prometheus.stop());
       ours = await targetsJson();
-      await waitForScrapes(ours.activeTargets.length);
+      // The cAdvisor job scrapes every 10s, from a random offset within its interval.
+      await prometheus.waitForScrapes(ours.activeTargets.length, 1200, 25_000);
       theirs = await prometheusTargets();
     });
 
@@ -286,23 +287,6 @@ operator:
         data: Targets;
       };
       return body.data;
-    }
-
-    async function waitForScrapes(count: number): Promise<void> {
-      // The cAdvisor job scrapes every 10s, from a random offset within its interval.
-      const deadline = Date.now() + 25_000;
-      for (;;) {
-        const t = await prometheusTargets();
-        const scraped = t.activeTargets.filter((a) => a.health !== 'unknown');
-        if (t.activeTargets.length >= count && scraped.length === t.activeTargets.length) break;
-        if (Date.now() > deadline)
-          throw new Error(
-            `Prometheus has ${t.activeTargets.length}/${count} targets, ${scraped.length} scraped`,
-          );
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      // One more 1s round, so scrape_samples_* describe a scrape of the current state.
-      await new Promise((resolve) => setTimeout(resolve, 1200));
     }
 
     it('Prometheus runs the same jobs: every generated job, the unselected monitor left out', () => {
