@@ -97,7 +97,7 @@ export const cluster = z
         service_account: z.optional(namespacedName('monitoring/prometheus')),
         resource: z.optional(namespacedName('monitoring/k8s')),
         agent: z.optional(namespacedName('monitoring/agent')),
-        // The shard whose pod is stood in for (its $(SHARD) and $(POD_NAME)); default 0.
+        // The shard whose pod is stood in for (its $(SHARD) and $(POD_NAME)); default: every shard.
         shard: z.optional(z.number().check(z.int(), z.nonnegative())),
       }),
     ),
@@ -170,3 +170,13 @@ export const cluster = z
       }
     }),
   );
+
+/**
+ * Whether a cluster entry names a Prometheus Operator resource (`prometheus.resource` or `agent`)
+ * whose generated config is checked: its jobs then run as that resource's pod.
+ */
+export function checksOperatorResource(c: {
+  prometheus?: { resource?: string | undefined; agent?: string | undefined } | undefined;
+}): boolean {
+  return c.prometheus?.resource !== undefined || c.prometheus?.agent !== undefined;
+}

@@ -11,6 +11,7 @@
  * if (!loaded.ok) throw new UsageError(loaded.message);
  */
 import type { ConfigResult } from '#lib/config/index.ts';
+import { checksOperatorResource } from '#lib/config/schema-clusters.ts';
 import type { PromVersion } from '#lib/discovery/types.ts';
 
 export async function withOperatorJobs(
@@ -19,9 +20,7 @@ export async function withOperatorJobs(
 ): Promise<ConfigResult> {
   if (!loaded.ok) return loaded;
   const config = loaded.config;
-  const resources = config.clusters.some(
-    (c) => c.prometheus?.resource !== undefined || c.prometheus?.agent !== undefined,
-  );
+  const resources = config.clusters.some(checksOperatorResource);
   if (config.operator === undefined && !resources) return loaded;
   const version = options.version ?? loaded.config.compat.prometheus;
   let current = config;

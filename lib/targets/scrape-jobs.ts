@@ -4,6 +4,7 @@
  * them. A stand-in that cannot be had (credentials, TokenRequest) is a verdict for each job.
  */
 import type { Config, ScrapeConfig } from '#lib/config/index.ts';
+import { checksOperatorResource } from '#lib/config/schema-clusters.ts';
 import type { PromVersion } from '#lib/discovery/types.ts';
 import type { JobsPlan } from './jobs.ts';
 
@@ -16,10 +17,7 @@ export async function planScrapeJobs(
 ): Promise<JobsPlan> {
   // Monitors (operator) and a Prometheus resource's generated config both run as a stand-in pod.
   const fromOperator =
-    config.operator !== undefined ||
-    config.clusters.some(
-      (c) => c.prometheus?.resource !== undefined || c.prometheus?.agent !== undefined,
-    );
+    config.operator !== undefined || config.clusters.some(checksOperatorResource);
   if (!fromOperator) return planPlainJobs(config, jobs, options);
   // Monitors' jobs run as operator.cluster's Prometheus pod, with the monitor's own verdicts.
   const { planOperatorJobs } = await import('#lib/operator/plan.ts');

@@ -67,7 +67,7 @@ export interface Expanded {
 
 /**
  * Loads `file` as the entry points do (withOperatorJobs) and plans every job: the operator's as
- * their pod (planOperatorJobs), the rest as before.
+ * their pod, the rest as before (planScrapeJobs, as `run` and `targets` plan).
  */
 export async function expandAndPlan(file: string, jobs: string[] = []): Promise<Expanded> {
   const loaded = await withOperatorJobs(await loadConfigFile(file));

@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { LabelSet, PromVersion } from '#lib/discovery/types.ts';
-import { compileRelabelConfigs, relabel, relabelSteps } from '#lib/relabel/index.ts';
+import {
+  compileRelabelConfigs,
+  RELABEL_ACTIONS,
+  relabel,
+  relabelSteps,
+} from '#lib/relabel/index.ts';
 
 const name = fc.constantFrom('a', 'b', '__address__', '__meta_x_y', 'job', 'a.b', 'x_1', '');
 const value = fc.constantFrom('', 'foo', 'bar;baz', 'a\nb', 'ß', 'İ', '10.0.0.1:80', '😀', 'x');
@@ -44,22 +49,7 @@ const template = fc.constantFrom(
 
 const rule = fc.record(
   {
-    action: fc.constantFrom(
-      'replace',
-      'keep',
-      'drop',
-      'keepequal',
-      'dropequal',
-      'hashmod',
-      'labelmap',
-      'labeldrop',
-      'labelkeep',
-      'lowercase',
-      'uppercase',
-      'Replace',
-      'bogus',
-      null,
-    ),
+    action: fc.constantFrom(...RELABEL_ACTIONS, 'Replace', 'bogus', null),
     source_labels: fc.oneof(fc.array(name, { maxLength: 3 }), fc.constant(null)),
     separator: fc.constantFrom(';', '', '|'),
     regex: fc.oneof(pattern, fc.constant(null)),
