@@ -89,6 +89,22 @@ export class LabelSlots implements LabelOffsets {
     this.#count++;
   }
 
+  /**
+   * Keeps the first `n` labels of the previous line, moved by `delta` bytes, in place of
+   * `clear()`: the line repeats them byte for byte (`Scanner.resumeSample`). The slots still hold
+   * them, since `clear()` only resets the count.
+   */
+  takeOver(n: number, delta: number): void {
+    const a = this.#a;
+    for (let k = 0; k < n * SLOT; k += SLOT) {
+      a[k] = a[k]! + delta;
+      a[k + 1] = a[k + 1]! + delta;
+      a[k + 2] = a[k + 2]! + delta;
+      a[k + 3] = a[k + 3]! + delta;
+    }
+    this.#count = n;
+  }
+
   /** Whether `i` is just past the closing quote of the last label's value. */
   endsValueAt(i: number): boolean {
     return this.#count > 0 && this.#a[(this.#count - 1) * SLOT + 3] === i - 1;

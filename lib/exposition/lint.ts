@@ -176,7 +176,8 @@ export class Linter {
 
   /**
    * Fills `#key` with the sample's name id and its pair ids, in the order of the line (the series
-   * set compares label sets in any order); returns the number of labels.
+   * set compares label sets in any order); returns the number of labels. Labels the scanner took
+   * over from the previous line (`reusedLabels`) are that line's pairs.
    */
   #keyOf(c: Scanner, nameId: number): number {
     const b = c.buffer;
@@ -195,7 +196,9 @@ export class Linter {
     const key = this.#key;
     const pairs = this.#pairs;
     key[0] = nameId;
-    for (let x = 0; x < n; x++) {
+    const reused = c.reusedLabels;
+    for (let x = 0; x < reused; x++) key[x + 1] = prev[x]!;
+    for (let x = reused; x < n; x++) {
       const lns = labels.nameStart(x);
       const lne = labels.nameEnd(x);
       const vs = labels.valueStart(x);

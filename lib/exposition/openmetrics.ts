@@ -34,13 +34,19 @@ export class OpenMetricsScanner extends Scanner {
    */
   protected sampleLine(i: number): Entry {
     const b = this.bytes;
-    i = this.beginSample(i);
-    if (b[i] === BRACE_OPEN) {
-      i = this.#labelSet(i + 1, this.labels, false);
+    const resumed = this.resumeSample();
+    if (resumed >= 0) {
+      i = this.#labelSet(resumed, this.labels, false, true);
       if (i < 0) return Entry.Invalid;
-    }
-    if (!this.hasName()) {
-      return this.fail(this.lineStart, 'a metric name before "{" or quoted inside it', 'none');
+    } else {
+      i = this.beginSample(i);
+      if (b[i] === BRACE_OPEN) {
+        i = this.#labelSet(i + 1, this.labels, false, false);
+        if (i < 0) return Entry.Invalid;
+      }
+      if (!this.hasName()) {
+        return this.fail(this.lineStart, 'a metric name before "{" or quoted inside it', 'none');
+      }
     }
     if (b[i] !== SPACE) return this.fail(i, 'a space and a value after the metric', this.got(i));
     i++;
@@ -85,7 +91,7 @@ export class OpenMetricsScanner extends Scanner {
   #exemplarAt(i: number): number {
     const b = this.bytes;
     this.beginExemplar();
-    i = this.#labelSet(i, this.exemplarLabels, true);
+    i = this.#labelSet(i, this.exemplarLabels, true, false);
     if (i < 0) return -1;
     if (this.notes !== null && !this.#exemplarWithoutNul()) return -1;
     if (b[i] !== SPACE) {
@@ -127,19 +133,24 @@ export class OpenMetricsScanner extends Scanner {
    * blanks and no trailing comma. A quoted name alone is the metric name (Prometheus 3's UTF-8
    * names), never in an exemplar. Scrape mode for Prometheus 3 takes a trailing comma (its
    * `parseLVals`: "Free trailing commas are allowed"), and NULs after a sample's label value.
+   * `afterPair`: `i` is just past a pair (a label set taken over from the previous line,
+   * `resumeSample`).
    */
-  #labelSet(i: number, slots: LabelSlots, exemplar: boolean): number {
+  #labelSet(i: number, slots: LabelSlots, exemplar: boolean, afterPair: boolean): number {
     const b = this.bytes;
-    if (b[i] === BRACE_CLOSE) return i + 1;
+    if (!afterPair && b[i] === BRACE_CLOSE) return i + 1;
     for (;;) {
-      const c = b[i]!;
-      if (LABEL_START[c] !== 1 && c !== QUOTE) {
-        if (c === BRACE_CLOSE && b[i - 1] === COMMA && this.#trailingComma()) return i + 1;
-        this.fail(i, 'a label name', this.got(i));
-        return -1;
+      if (!afterPair) {
+        const c = b[i]!;
+        if (LABEL_START[c] !== 1 && c !== QUOTE) {
+          if (c === BRACE_CLOSE && b[i - 1] === COMMA && this.#trailingComma()) return i + 1;
+          this.fail(i, 'a label name', this.got(i));
+          return -1;
+        }
+        i = this.scanPair(i, slots, false, exemplar);
+        if (i < 0) return -1;
       }
-      i = this.scanPair(i, slots, false, exemplar);
-      if (i < 0) return -1;
+      afterPair = false;
       const d = b[i];
       if (d === BRACE_CLOSE) return i + 1;
       if (d !== COMMA) {

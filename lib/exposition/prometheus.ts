@@ -30,16 +30,23 @@ export class PrometheusScanner extends Scanner {
   /** promlex.l `{M}({M}|{D})*`, `<sValue>`, `<sTimestamp>`; promparse.go `parseMetricSuffix`. */
   protected sampleLine(i: number): Entry {
     const b = this.bytes;
-    i = this.beginSample(i);
-    while (BLANK[b[i]!] === 1) i++;
-    if (b[i] === BRACE_OPEN) {
-      i = this.#labelSet(i + 1);
+    const resumed = this.resumeSample();
+    if (resumed >= 0) {
+      i = this.#labelSet(resumed, true);
       if (i < 0) return i === NEED_MORE ? Entry.Partial : Entry.Invalid;
       while (BLANK[b[i]!] === 1) i++;
-    }
-    if (!this.hasName()) {
-      // promparse.go: "metric name not set".
-      return this.fail(this.lineStart, 'a metric name before "{" or quoted inside it', 'none');
+    } else {
+      i = this.beginSample(i);
+      while (BLANK[b[i]!] === 1) i++;
+      if (b[i] === BRACE_OPEN) {
+        i = this.#labelSet(i + 1, false);
+        if (i < 0) return i === NEED_MORE ? Entry.Partial : Entry.Invalid;
+        while (BLANK[b[i]!] === 1) i++;
+      }
+      if (!this.hasName()) {
+        // promparse.go: "metric name not set".
+        return this.fail(this.lineStart, 'a metric name before "{" or quoted inside it', 'none');
+      }
     }
     let j = i;
     while (PROM_VALUE[b[j]!] === 1) j++;
@@ -68,21 +75,25 @@ export class PrometheusScanner extends Scanner {
   /**
    * promparse.go `parseLVals`: blanks anywhere, an optional trailing comma and, a Prometheus quirk
    * kept so that what it scrapes passes here, no comma needed between pairs (a warning in scrape
-   * mode: expfmt and so `promtool check metrics` refuse it).
+   * mode: expfmt and so `promtool check metrics` refuse it). `afterPair`: `i` is just past a pair
+   * (a label set taken over from the previous line, `resumeSample`).
    */
-  #labelSet(i: number): number {
+  #labelSet(i: number, afterPair: boolean): number {
     const b = this.bytes;
     for (;;) {
-      while (BLANK[b[i]!] === 1) i++;
-      const c = b[i]!;
-      if (c === BRACE_CLOSE) return i + 1;
-      if (LABEL_START[c] !== 1 && c !== QUOTE) {
-        i = this.#notALabel(i);
-        if (i < 0) return -1;
-        continue;
+      if (!afterPair) {
+        while (BLANK[b[i]!] === 1) i++;
+        const c = b[i]!;
+        if (c === BRACE_CLOSE) return i + 1;
+        if (LABEL_START[c] !== 1 && c !== QUOTE) {
+          i = this.#notALabel(i);
+          if (i < 0) return -1;
+          continue;
+        }
+        i = this.scanPair(i, this.labels, true, false);
+        if (i < 0) return i;
       }
-      i = this.scanPair(i, this.labels, true, false);
-      if (i < 0) return i;
+      afterPair = false;
       while (BLANK[b[i]!] === 1) i++;
       if (b[i] === COMMA) i++;
       else if (this.notes !== null) this.#noComma(i);

@@ -118,6 +118,19 @@ export abstract class Scanner implements PullCursor {
   #lastNameLen = -1;
   #lastName = '';
 
+  // The previous sample line of the region, whose repeated start the next one takes over
+  // (`resumeSample`): where it starts (-1: none to take over), how many labels it has, its name.
+  #prevStart = -1;
+  #prevLabels = 0;
+  #prevNameStart = 0;
+  #prevNameEnd = 0;
+  /** The metric name was quoted inside the braces (the line is not taken over from). */
+  #nameQuoted = false;
+  /** How many labels the current sample took over from the previous line. */
+  #reused = 0;
+  /** A `DataView` of `#b`, to compare lines four bytes at a time. */
+  #view: DataView = new DataView(EMPTY.buffer);
+
   constructor(format: ExpositionFormat, maxLineBytes: number, scrape: ScrapeRules | null) {
     this.format = format;
     this.blankLines = format === 'prometheus';
@@ -140,7 +153,9 @@ export abstract class Scanner implements PullCursor {
    * view of it past that.
    */
   reset(b: Uint8Array, start: number, end: number, firstLine: number): void {
+    if (b !== this.#b) this.#view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     this.#b = b;
+    this.#prevStart = -1;
     this.#pos = start;
     this.#end = end;
     this.#line = firstLine - 1;
@@ -174,8 +189,11 @@ export abstract class Scanner implements PullCursor {
             this.got(start),
           );
         }
-        return this.sampleLine(i);
+        const kind = this.sampleLine(i);
+        this.#remember(kind);
+        return kind;
       }
+      this.#prevStart = -1;
       if (c === HASH) return this.hashLine(i);
       if (c === LF && this.blankLines) {
         this.#pos = i + 1; // promlex.l: blank lines are allowed
@@ -183,6 +201,29 @@ export abstract class Scanner implements PullCursor {
       }
       return this.#badLineStart(start, i);
     }
+  }
+
+  /**
+   * After a sample line: whether the next may take over its start. Not after a line that spans
+   * lines, has a quoted name or no labels, or drew a scrape-mode note, which a line taken over
+   * would have to draw again.
+   */
+  #remember(kind: Entry): void {
+    const notes = this.notes;
+    if (
+      kind !== Entry.Sample ||
+      this.#crossed !== 0 ||
+      this.#nameQuoted ||
+      this.labels.count === 0 ||
+      (notes !== null && notes.lastLine === this.#line)
+    ) {
+      this.#prevStart = -1;
+      return;
+    }
+    this.#prevStart = this.#lineStart;
+    this.#prevLabels = this.labels.count;
+    this.#prevNameStart = this.#nameStart;
+    this.#prevNameEnd = this.#nameEnd;
   }
 
   /** Line number (1-based) of the current entry. */
@@ -411,19 +452,66 @@ export abstract class Scanner implements PullCursor {
   protected beginSample(i: number): number {
     this.#nameStart = -1;
     this.#nameEnd = -1;
-    this.#nameFlags = 0;
     this.labels.clear();
-    this.#timestampMs = null;
-    this.#hasExemplar = false;
-    this.exemplarLabels.clear();
-    this.#exTimestampMs = null;
-    this.#crossed = 0;
+    this.#reused = 0;
+    this.#clearSample();
     const b = this.#b;
     if (b[i] === BRACE_OPEN) return i;
     this.#nameStart = i;
     while (METRIC_CONT[b[++i]!] === 1);
     this.#nameEnd = i;
     return i;
+  }
+
+  /** What `beginSample` and `resumeSample` both clear. */
+  #clearSample(): void {
+    this.#nameFlags = 0;
+    this.#nameQuoted = false;
+    this.#timestampMs = null;
+    this.#hasExemplar = false;
+    this.exemplarLabels.clear();
+    this.#exTimestampMs = null;
+    this.#crossed = 0;
+  }
+
+  /**
+   * Starts a sample line by taking over the start of the previous one, when it repeats it byte
+   * for byte through one or more whole labels: the name and those labels are what the previous
+   * line's scan found, moved, and every check on them came out the same. A histogram's buckets
+   * repeat all but `le`, so most of each line is compared four bytes at a time instead of scanned.
+   * Returns the offset just past the last label taken over, where the grammar goes on, or -1 when
+   * the line is to be read from its start (`beginSample`).
+   */
+  protected resumeSample(): number {
+    const ps = this.#prevStart;
+    if (ps < 0) return -1;
+    const labels = this.labels;
+    const ls = this.#lineStart;
+    let n = this.#prevLabels;
+    const same = samePrefix(
+      this.#view,
+      this.#b,
+      ps,
+      ls,
+      Math.min(labels.valueEnd(n - 1) + 1 - ps, this.#end - ls),
+    );
+    while (n > 0 && labels.valueEnd(n - 1) + 1 - ps > same) n--;
+    if (n === 0) return -1;
+    const delta = ls - ps;
+    this.#nameStart = this.#prevNameStart + delta;
+    this.#nameEnd = this.#prevNameEnd + delta;
+    labels.takeOver(n, delta);
+    this.#reused = n;
+    this.#clearSample();
+    return labels.valueEnd(n - 1) + 1;
+  }
+
+  /**
+   * How many labels the current sample took over from the previous line (`resumeSample`): the
+   * same bytes, so the same labels, in the same order (Sample; this folder only).
+   */
+  get reusedLabels(): number {
+    return this.#reused;
   }
 
   /** Whether the sample has its metric name (before `{` or quoted inside it). */
@@ -649,6 +737,7 @@ export abstract class Scanner implements PullCursor {
     this.#nameStart = ns + 1;
     this.#nameEnd = ne - 1;
     this.#nameFlags = flags;
+    this.#nameQuoted = true;
     return true;
   }
 
@@ -865,6 +954,17 @@ export abstract class Scanner implements PullCursor {
     };
     return Entry.Invalid;
   }
+}
+
+/**
+ * How many bytes `b[p..)` and `b[q..)` have in common, up to `limit`; `view` is a `DataView` of
+ * `b`, to compare four at a time.
+ */
+function samePrefix(view: DataView, b: Uint8Array, p: number, q: number, limit: number): number {
+  let m = 0;
+  while (m + 4 <= limit && view.getInt32(p + m) === view.getInt32(q + m)) m += 4;
+  while (m < limit && b[p + m] === b[q + m]) m++;
+  return m;
 }
 
 /** Bytes that end a word in `got()`. */

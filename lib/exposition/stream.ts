@@ -10,6 +10,7 @@
 import { LineCarry } from './carry.ts';
 import { LF } from './chars.ts';
 import { FamilyTracker } from './families.ts';
+import type { FamilyState } from './families.ts';
 import { makeScanner } from './formats.ts';
 import { Linter } from './lint.ts';
 import { memberSuffixOf, NOT_A_MEMBER } from './metric-types.ts';
@@ -64,6 +65,9 @@ export class ExpositionStream {
   /** Set by `run()` when the cursor said `Entry.Partial`: where that entry starts in its buffer. */
   #partialAt = -1;
   readonly #families: FamilyTracker;
+  /** The last sample's family, and how its name belongs to it (`memberSuffix`). */
+  #lastFamily: FamilyState | null = null;
+  #lastSuffix = NOT_A_MEMBER;
 
   constructor(options: ExpositionOptions) {
     const { format, maxLine, scrape, v2 } = checkOptions(options);
@@ -301,14 +305,21 @@ export class ExpositionStream {
 
   #sample(): boolean {
     const c = this.#cursor;
-    const families = this.#families;
-    let fam = families.current;
-    let suffix = fam === null ? NOT_A_MEMBER : c.memberOf(fam);
-    if (suffix === NOT_A_MEMBER || fam === null) {
-      const name = c.metricName();
-      fam = families.familyOf(name);
-      if (fam === null) return this.#failWith(families.failure);
-      suffix = memberSuffixOf(name, fam.name, fam.type);
+    let fam = this.#lastFamily;
+    let suffix = this.#lastSuffix;
+    // A line that took over the previous one's labels has its name too, and so its family.
+    if (c.reusedLabels === 0 || fam === null) {
+      const families = this.#families;
+      fam = families.current;
+      suffix = fam === null ? NOT_A_MEMBER : c.memberOf(fam);
+      if (suffix === NOT_A_MEMBER || fam === null) {
+        const name = c.metricName();
+        fam = families.familyOf(name);
+        if (fam === null) return this.#failWith(families.failure);
+        suffix = memberSuffixOf(name, fam.name, fam.type);
+      }
+      this.#lastFamily = fam;
+      this.#lastSuffix = suffix;
     }
     fam.addSample(fam.out === null ? null : copySample(c));
     this.#series++;

@@ -44,6 +44,7 @@ export class Tolerated {
   readonly #lastLines = new Float64Array(KINDS);
   readonly #counts = new Float64Array(KINDS);
   readonly #texts: string[] = new Array<string>(KINDS).fill('');
+  #lastLine = 0;
 
   constructor(om: boolean) {
     this.om = om;
@@ -63,9 +64,15 @@ export class Tolerated {
    * read again once the rest of it arrives), counts nothing.
    */
   again(kind: Tolerance, line: number): boolean {
+    this.#lastLine = line;
     if (this.#counts[kind]! > 0 && line <= this.#lastLines[kind]!) return true;
     this.#lastLines[kind] = line;
     return this.#counts[kind]!++ > 0;
+  }
+
+  /** The last line anything was noted on (0 before the first). */
+  get lastLine(): number {
+    return this.#lastLine;
   }
 
   /** The text of `kind`'s first line (after `again()` returned false). */
