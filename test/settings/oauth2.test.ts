@@ -1,8 +1,10 @@
 /**
- * oauth2 as Prometheus 3's prometheus/common and golang.org/x/oauth2 do it, against a real token
- * endpoint (oauth2-mock-server) and, for the answers it cannot give (a form body, an error in a
- * 200, silence), a small node:http one: the token is fetched before the target is asked, reused
- * until it nearly expires, refetched when the secret file changes, and a failure is the token's.
+ * oauth2 as Prometheus 3's prometheus/common and golang.org/x/oauth2 do it, against a token
+ * endpoint that authenticates clients as a provider does (`startTokenEndpoint`) and, for the odd
+ * answers (a form body, an error in a 200, silence), another that gives them: the token is fetched
+ * before the target is asked, reused until it nearly expires, refetched when the secret file
+ * changes, and a failure is the token's. prometheus-242.test.ts sends Prometheus to the same
+ * endpoint and compares what each asked.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

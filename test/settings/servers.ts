@@ -1,17 +1,18 @@
 /**
  * Real components for the HTTP client settings' tests, on 127.0.0.1 port 0: an OAuth2 token
- * endpoint (oauth2-mock-server, a real OAuth2 server, with a hook that checks the client's
- * credentials as a provider does), a forward proxy (TooTallNate's `proxy`: absolute-form requests
- * and CONNECT), a TLS 1.3-only server and an h2-only server.
+ * endpoint that checks the client's credentials as a provider does, a forward proxy (TooTallNate's
+ * `proxy`: absolute-form requests and CONNECT), a TLS 1.3-only server and an h2-only server.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer as createHttp, type IncomingMessage, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import {
+  createServer as createHttp,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { OAuth2Server } from 'oauth2-mock-server';
 import { createProxy } from 'proxy';
 import type { Issued } from '#lib/lab/certs.ts';
 
@@ -47,8 +48,6 @@ export interface OAuthClient {
   secret: string;
   /** `params`: refuses a Basic header, as Google's token endpoint does (x/oauth2's retry case). */
   style?: 'any' | 'params';
-  /** Answer with a form body instead of JSON. */
-  form?: boolean;
 }
 
 export interface TokenRequestSeen {
@@ -75,39 +74,52 @@ function unescape(text: string): string {
   return decodeURIComponent(text.replace(/\+/g, ' '));
 }
 
-/** oauth2-mock-server, with the client check a real provider makes (RFC 6749 §2.3.1, §5.2). */
+/**
+ * A token endpoint as providers run one (RFC 6749): the client credentials grant (§4.4), the
+ * client authenticated by a Basic header or by form parameters (§2.3.1, the header's parts
+ * URL-encoded first), an error answer for anything else (§5.2), and an opaque bearer token (§5.1).
+ * It keeps every request, so a test can compare what scrape-check and Prometheus sent.
+ */
 export async function startTokenEndpoint(
   clients: Record<string, OAuthClient>,
   tls?: { cert: string; key: string },
 ): Promise<TokenEndpoint> {
-  let dir: string | null = null;
-  let server: OAuth2Server;
-  if (tls) {
-    dir = await mkdtemp(join(tmpdir(), 'scrape-check-oauth2-'));
-    await writeFile(join(dir, 'key.pem'), tls.key);
-    await writeFile(join(dir, 'cert.pem'), tls.cert);
-    server = new OAuth2Server(join(dir, 'key.pem'), join(dir, 'cert.pem'));
-  } else server = new OAuth2Server();
-  await server.issuer.keys.generate('RS256');
   const issued = new Set<string>();
   const requests: TokenRequestSeen[] = [];
-  server.service.on(
-    'beforeResponse',
-    (
-      response: { statusCode: number; body: Record<string, unknown> },
-      req: IncomingMessage & { body: Record<string, string> },
-    ) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const answer = (status: number, json: Record<string, unknown>): void => {
+        res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify(json));
+      };
+      const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+      const body =
+        type === 'application/x-www-form-urlencoded'
+          ? Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()))
+          : {};
       const header = req.headers.authorization;
       requests.push({
         url: req.url ?? '',
         authorization: header,
         contentType: req.headers['content-type'],
         userAgent: req.headers['user-agent'],
-        body: { ...req.body },
-        raw: new URLSearchParams(req.body).toString(),
+        body: { ...body },
+        raw: new URLSearchParams(body).toString(),
       });
-      let id = req.body.client_id ?? '';
-      let secret = req.body.client_secret ?? '';
+      if (req.method !== 'POST' || !req.url?.startsWith('/token')) {
+        answer(404, { error: 'not_found' });
+        return;
+      }
+      if (body.grant_type !== 'client_credentials') {
+        answer(400, {
+          error: body.grant_type === undefined ? 'invalid_request' : 'unsupported_grant_type',
+        });
+        return;
+      }
+      let id = body.client_id ?? '';
+      let secret = body.client_secret ?? '';
       let inHeader = false;
       if (header?.startsWith('Basic ')) {
         const [user = '', pass = ''] = Buffer.from(header.slice(6), 'base64').toString().split(':');
@@ -117,26 +129,27 @@ export async function startTokenEndpoint(
       }
       const client = clients[id];
       if (!client || client.secret !== secret || (inHeader && client.style === 'params')) {
-        response.statusCode = 401;
-        response.body = {
-          error: 'invalid_client',
-          error_description: 'client authentication failed',
-        };
+        answer(401, { error: 'invalid_client', error_description: 'client authentication failed' });
         return;
       }
-      issued.add(response.body.access_token as string);
-    },
-  );
-  await server.start(0, '127.0.0.1');
-  const url = server.issuer.url!;
+      const token = randomBytes(24).toString('base64url');
+      issued.add(token);
+      answer(200, {
+        access_token: token,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        ...(body.scope === undefined ? {} : { scope: body.scope }),
+      });
+    });
+  };
+  const server = tls ? createHttps({ cert: tls.cert, key: tls.key }, handler) : createHttp(handler);
+  const listening = await listen(server);
   return {
-    tokenUrl: `${url}/token`,
+    // By name, as a provider's URL is (a proxy test swaps the name; loopback IPs skip proxies).
+    tokenUrl: `${tls ? 'https' : 'http'}://localhost:${listening.port}/token`,
     issued,
     requests,
-    close: async () => {
-      await server.stop();
-      if (dir) await rm(dir, { recursive: true, force: true });
-    },
+    close: () => listening.close(),
   };
 }
 
