@@ -134,7 +134,7 @@ async function openSource(file: string, choice: FormatChoice, io: Io): Promise<S
     }
     const chunks = gzip
       ? gunzip(fh.createReadStream({ highWaterMark: CHUNK, autoClose: false }))
-      : readInto(fh, new Uint8Array(FILE_CHUNK));
+      : readInto(fh, FILE_CHUNK);
     return { display: file, chunks, format, close: () => fh.close() };
   } catch (error) {
     await fh.close();
@@ -144,14 +144,26 @@ async function openSource(file: string, choice: FormatChoice, io: Io): Promise<S
 }
 
 /**
- * A plain file read into one reused buffer: the parser keeps no view of a chunk (it copies the
- * cut line it carries over), so nothing is allocated per chunk.
+ * A plain file read into two reused buffers in turn, the next read under way (on libuv's thread
+ * pool) while the parser reads the last: the parser keeps no view of a chunk (it copies the cut
+ * line it carries over), so nothing is allocated per chunk.
  */
-async function* readInto(fh: FileHandle, buf: Uint8Array): AsyncGenerator<Uint8Array> {
-  for (;;) {
-    const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-    if (bytesRead === 0) return;
-    yield buf.subarray(0, bytesRead);
+async function* readInto(fh: FileHandle, size: number): AsyncGenerator<Uint8Array> {
+  const bufs = [new Uint8Array(size), new Uint8Array(size)];
+  let position = 0;
+  const readAt = (buf: Uint8Array) => fh.read(buf, 0, buf.length, position);
+  let next = readAt(bufs[0]!);
+  try {
+    for (let k = 0; ; k ^= 1) {
+      const { bytesRead, buffer } = await next;
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      next = readAt(bufs[k ^ 1]!);
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    // A parse that stops early leaves a read under way: let it end before the file is closed.
+    await next.catch(() => undefined);
   }
 }
 

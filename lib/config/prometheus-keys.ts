@@ -27,8 +27,6 @@ export const IGNORED_GLOBAL = [
   'scrape_failure_log_file',
   'target_limit',
   'keep_dropped_targets',
-  'metric_name_validation_scheme',
-  'metric_name_escaping_scheme',
   'always_scrape_classic_histograms',
   'convert_classic_histograms_to_nhcb',
 ] as const;
@@ -81,8 +79,6 @@ export const IGNORED_SCRAPE = [
   'always_scrape_classic_histograms',
   'convert_classic_histograms_to_nhcb',
   'scrape_failure_log_file',
-  'metric_name_validation_scheme',
-  'metric_name_escaping_scheme',
   ...SERVICE_DISCOVERY,
 ] as const;
 

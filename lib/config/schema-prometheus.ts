@@ -3,6 +3,7 @@
  * `authorization`, `basic_auth` and `static_configs`, validated as prometheus/common validates them.
  */
 import * as z from 'zod/mini';
+import { validationSchemeValue } from './name-schemes.ts';
 import { IGNORED_GLOBAL, IGNORED_SCRAPE } from './prometheus-keys.ts';
 import { authorization, basicAuth, tlsConfig } from './schema-credentials.ts';
 import { httpClientChecks, httpClientKeys } from './schema-http.ts';
@@ -60,6 +61,9 @@ export const scrapeConfig = z
     label_value_length_limit: z.optional(limit),
     scrape_protocols: z.optional(z.array(scrapeProtocol).check(z.minLength(1))),
     fallback_scrape_protocol: z.optional(scrapeProtocol),
+    // Prometheus 3 only; resolved with global's once the version is known (name-schemes.ts).
+    metric_name_validation_scheme: z.optional(validationSchemeValue),
+    metric_name_escaping_scheme: z.optional(z.string()),
     enable_compression: z._default(z.boolean(), true),
     follow_redirects: z._default(z.boolean(), true),
     ...httpClientKeys,
@@ -139,6 +143,8 @@ const globalFields = z.strictObject({
   label_name_length_limit: z._default(limit, 0),
   label_value_length_limit: z._default(limit, 0),
   scrape_protocols: z.optional(z.array(scrapeProtocol).check(z.minLength(1))),
+  metric_name_validation_scheme: z.optional(validationSchemeValue),
+  metric_name_escaping_scheme: z.optional(z.string()),
   ...ignoredKeys(IGNORED_GLOBAL),
 });
 

@@ -7,6 +7,7 @@
  * and the discoveries stay out of a Lambda cold start whose config has none of them.
  */
 import type { PromVersion } from '#lib/discovery/types.ts';
+import { nameSchemeProblems, resolvedNameSchemes } from './name-schemes.ts';
 import { httpVersionProblems } from './schema-http.ts';
 import type { Config } from './schema.ts';
 
@@ -33,16 +34,23 @@ export async function versionProblems(
   config: Config,
   version: PromVersion,
 ): Promise<VersionProblem[]> {
-  const problems: VersionProblem[] = [];
+  const problems: VersionProblem[] = nameSchemeProblems(
+    config.global,
+    config.scrape_configs,
+    version,
+  );
   for (const [i, job] of config.scrape_configs.entries()) {
     for (const p of httpVersionProblems(job, version)) {
       problems.push({ path: ['scrape_configs', i, ...p.path], message: p.message });
     }
+    // config.go ScrapeConfig.Validate: rules may write the names the job's scheme takes.
+    const { validation } = resolvedNameSchemes(config.global, job, version);
     for (const key of ['relabel_configs', 'metric_relabel_configs'] as const) {
       if (job[key].length === 0) continue;
       const { compileRelabelConfigs } = await import('#lib/relabel/index.ts');
       const compiled = compileRelabelConfigs(job[key], version, {
         kind: key === 'metric_relabel_configs' ? 'metric' : 'target',
+        nameValidationScheme: validation,
       });
       if (!compiled.ok) {
         for (const e of compiled.errors) {

@@ -13,6 +13,18 @@ export type NameValidationScheme = 'legacy' | 'utf8';
 
 const LEGACY_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+const LEGACY_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/**
+ * `ValidationScheme.IsValidMetricName` (prometheus/common v0.70.1 `model/metric.go`; 2.42's
+ * `model.IsValidMetricName` is the legacy one): legacy names may hold colons.
+ */
+export function isValidMetricName(name: string, scheme: NameValidationScheme): boolean {
+  return scheme === 'legacy'
+    ? LEGACY_METRIC_NAME.test(name)
+    : name.length > 0 && name.isWellFormed();
+}
+
 /** `ValidationScheme.IsValidLabelName` (prometheus/common v0.70.1 `model/metric.go`). */
 export function isValidLabelName(name: string, scheme: NameValidationScheme): boolean {
   return scheme === 'legacy' ? LEGACY_NAME.test(name) : name.length > 0 && name.isWellFormed();

@@ -3,7 +3,7 @@
  * built from `scrape_protocols`, and the parser chosen from the response's `Content-Type`.
  */
 import type { ExpositionFormat } from '#lib/exposition/index.ts';
-import type { ScrapeProtocol } from './types.ts';
+import type { NameEscapingScheme, ScrapeProtocol } from './types.ts';
 
 export type PrometheusVersion = '2' | '3';
 
@@ -31,12 +31,13 @@ const PROTOCOL_HEADERS: Record<ScrapeProtocol, string> = {
 
 /**
  * The `Accept` header Prometheus 3 builds (scrape/scrape.go acceptHeader): protocols in preference
- * order with falling q-weights from 0.(n+1), the escaping scheme on the 1.0.0 text formats, then
- * `*∕*`. Prometheus 3's default escaping is `allow-utf-8`.
+ * order with falling q-weights from 0.(n+1), the escaping scheme (`metric_name_escaping_scheme`,
+ * `allow-utf-8` unless set) on the 1.0.0 text formats, then `*∕*`.
  */
 export function acceptHeader(
   version: PrometheusVersion,
   protocols: readonly ScrapeProtocol[],
+  escaping: NameEscapingScheme = 'allow-utf-8',
 ): string {
   if (version === '2') return ACCEPT_PROMETHEUS_2;
   let weight = Object.keys(PROTOCOL_HEADERS).length + 1;
@@ -44,7 +45,7 @@ export function acceptHeader(
   for (const protocol of protocols) {
     let value = PROTOCOL_HEADERS[protocol];
     if (protocol === 'PrometheusText1.0.0' || protocol === 'OpenMetricsText1.0.0')
-      value += ';escaping=allow-utf-8';
+      value += `;escaping=${escaping}`;
     values.push(`${value};q=0.${weight}`);
     weight--;
   }

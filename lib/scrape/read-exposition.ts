@@ -4,6 +4,7 @@
  * then the per-sample limits, in the order Prometheus applies them.
  */
 import { ExpositionStream, type SampleRef } from '#lib/exposition/index.ts';
+import { isValidLabelName, isValidMetricName } from '#lib/relabel/label-names.ts';
 import { roundMs as round } from '#lib/result/build.ts';
 import { jsonValue, type CheckResult, type Sample } from '#lib/result/types.ts';
 import { BodyTooLargeError, CorruptGzipError, readBody } from './body.ts';
@@ -122,7 +123,10 @@ export async function readExposition(
   result.format = decision.format;
   // Each sample's final labels matter only for the label limits and metric_relabel_configs: the
   // common job with neither pays nothing per sample.
-  const rules = req.sampleRules ?? { honorLabels: false, metricRelabel: [], version };
+  const rules = {
+    ...(req.sampleRules ?? { honorLabels: false, metricRelabel: [], version }),
+    nameValidation: req.nameValidation,
+  };
   const limitsOn = hasLabelLimits(req.limits);
   const mutate =
     limitsOn || labelsNeedChecks(rules, req.targetLabels)
@@ -142,6 +146,14 @@ export async function readExposition(
     const fate = mutate!(s);
     if ('dropped' in fate) return;
     if ('error' in fate) {
+      const exposed = version === '3' && rules.nameValidation === 'legacy' ? utf8Name(s) : null;
+      if (exposed !== null) {
+        judged.error = failure(
+          'parse_failed',
+          `${fate.error}: the target exposes ${JSON.stringify(exposed)}, a name metric_name_validation_scheme: legacy refuses (the scrape asked for escaping=${req.nameEscaping ?? 'underscores'}, and the target did not escape it); Prometheus fails the whole scrape. Set metric_name_validation_scheme: utf8 in this job, or make the target escape its names`,
+        );
+        return;
+      }
       const what = fate.error.startsWith('missing')
         ? 'a metric_relabel_configs rule removed __name__ from'
         : rules.metricRelabel.length > 0
@@ -238,4 +250,10 @@ export async function readExposition(
     );
   }
   return null;
+}
+
+/** The sample's first exposed name (metric or label) that is not a legacy one, or null. */
+function utf8Name(s: SampleRef): string | null {
+  if (!isValidMetricName(s.name, 'legacy')) return s.name;
+  return Object.keys(s.labels()).find((name) => !isValidLabelName(name, 'legacy')) ?? null;
 }

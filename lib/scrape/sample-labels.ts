@@ -7,7 +7,8 @@
  */
 import { compareGo, goQuote } from '#lib/discovery/go-strings.ts';
 import type { SampleRef } from '#lib/exposition/index.ts';
-import { isValidLabelName } from '#lib/relabel/label-names.ts';
+import { isValidLabelName, isValidMetricName } from '#lib/relabel/label-names.ts';
+import type { NameValidationScheme } from '#lib/relabel/label-names.ts';
 import { relabel } from '#lib/relabel/process.ts';
 import type { SampleRules } from './types.ts';
 
@@ -37,20 +38,21 @@ function sorted(labels: Record<string, string>): LabelPairs {
   return pairs.sort((a, b) => compareGo(a[0], b[0]));
 }
 
-// model.IsValidMetricName (prometheus/common v0.39.0 model/metric.go), 2.42's only scheme.
-const LEGACY_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+/** The names a sample may have: 2.x legacy ones only, 3.x as the job's scheme says. */
+function nameScheme(rules: SampleRules): NameValidationScheme {
+  return rules.version === '2' ? 'legacy' : (rules.nameValidation ?? 'utf8');
+}
 
 /**
- * `labels.IsValid`: 2.42 takes legacy names only (v2.42.0 model/labels/labels.go); 3.x takes any
- * UTF-8 (HEAD model/labels/labels_common.go, the default `utf8` scheme). Values must be UTF-8.
+ * `labels.IsValid(scheme)` (HEAD model/labels/labels_common.go; v2.42.0 model/labels/labels.go
+ * with legacy names only): the metric name and every label name valid under the scheme, every
+ * value UTF-8.
  */
-function invalidLabels(pairs: LabelPairs, version: '2' | '3'): boolean {
+function invalidLabels(pairs: LabelPairs, scheme: NameValidationScheme): boolean {
   for (const [name, value] of pairs) {
     if (!value.isWellFormed()) return true;
-    if (version === '2') {
-      if (name === '__name__' ? !LEGACY_METRIC_NAME.test(value) : !isValidLabelName(name, 'legacy'))
-        return true;
-    } else if (!isValidLabelName(name, 'utf8')) return true;
+    if (name === '__name__' && !isValidMetricName(value, scheme)) return true;
+    if (!isValidLabelName(name, scheme)) return true;
   }
   return false;
 }
@@ -96,14 +98,17 @@ function resolveConflicts(
 /**
  * Whether a target's samples need their labels checked beyond the limits: metric_relabel_configs
  * can make any name invalid, and so can a target label that relabel_configs named "" (a `labelmap`
- * whose `$1` is empty: Prometheus checks only target label values, v2.42.0 scrape/target.go).
+ * whose `$1` is empty: Prometheus checks only target label values, v2.42.0 scrape/target.go). The
+ * parser holds exposed names to the version's rules, and Prometheus 3's are UTF-8: a job with
+ * legacy validation checks every sample.
  */
 export function labelsNeedChecks(
   rules: SampleRules,
   targetLabels: Record<string, string>,
 ): boolean {
   if (rules.metricRelabel.length > 0) return true;
-  const scheme = rules.version === '2' ? 'legacy' : 'utf8';
+  const scheme = nameScheme(rules);
+  if (rules.version === '3' && scheme === 'legacy') return true;
   return Object.keys(targetLabels).some((name) => !isValidLabelName(name, scheme));
 }
 
@@ -114,6 +119,7 @@ export function sampleMutator(
 ): (sample: SampleRef) => SampleFate {
   const target = Object.fromEntries(Object.entries(targetLabels).filter(([, v]) => v !== ''));
   const checkNames = labelsNeedChecks(rules, target);
+  const scheme = nameScheme(rules);
   return (sample) => {
     const exposed = sample.labels();
     exposed.__name__ = sample.name;
@@ -142,7 +148,7 @@ export function sampleMutator(
     const name = final.__name__;
     if (!name) return { error: 'missing metric name (__name__ label)' };
     // The parser already holds every exposed name to the rules (see labelsNeedChecks).
-    if (checkNames && invalidLabels(pairs, rules.version)) {
+    if (checkNames && invalidLabels(pairs, scheme)) {
       return {
         error: `invalid metric name or label names: ${labelsString(pairs, rules.version)}`,
       };

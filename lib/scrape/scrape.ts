@@ -114,7 +114,7 @@ export async function scrape(req: ScrapeRequest, options: ScrapeOptions): Promis
   secrets.push(...settings.secrets);
   result.warnings.push(...settings.warnings);
   const headers: Record<string, string> = {
-    accept: acceptHeader(options.prometheusVersion, req.scrapeProtocols),
+    accept: acceptHeader(options.prometheusVersion, req.scrapeProtocols, req.nameEscaping),
     'accept-encoding': req.enableCompression === false ? 'identity' : 'gzip',
     'user-agent': USER_AGENT,
     'x-prometheus-scrape-timeout-seconds': String(req.timeoutMs / 1000),

@@ -3,7 +3,7 @@
  * the scraper consumes them. A scrape receives token values and TLS material, never the machinery
  * that minted them (EKS, kubeconfig, TokenRequest stay behind lib/targets and lib/credentials).
  */
-import type { RelabelRule } from '#lib/relabel/index.ts';
+import type { NameValidationScheme, RelabelRule } from '#lib/relabel/index.ts';
 import type { TokenInfo } from '#lib/result/types.ts';
 
 /** How scraped samples are labelled before the limits (scrape/scrape.go mutateSampleLabels). */
@@ -11,7 +11,15 @@ export interface SampleRules {
   honorLabels: boolean;
   metricRelabel: readonly RelabelRule[];
   version: '2' | '3';
+  /**
+   * Which names a stored sample may have: the request's `nameValidation`, set by the scrape;
+   * absent, the version's default (2: legacy, 3: utf8).
+   */
+  nameValidation?: NameValidationScheme | undefined;
 }
+
+/** Prometheus 3's `metric_name_escaping_scheme`: how a target is asked to write UTF-8 names. */
+export type NameEscapingScheme = 'allow-utf-8' | 'underscores' | 'dots' | 'values';
 
 /** TLS settings as Prometheus's `tls_config` has them. Files are read at check time. */
 export interface TlsSettings {
@@ -116,6 +124,13 @@ export interface ScrapeRequest {
   limits: ScrapeLimits;
   scrapeProtocols: ScrapeProtocol[];
   fallbackScrapeProtocol: ScrapeProtocol | null;
+  /**
+   * Prometheus 3's name schemes for the job (`metric_name_validation_scheme`,
+   * `metric_name_escaping_scheme`): which names a stored sample may have, and the `escaping=` the
+   * `Accept` header asks for. Absent: Prometheus 3's defaults, `utf8` and `allow-utf-8`.
+   */
+  nameValidation?: NameValidationScheme;
+  nameEscaping?: NameEscapingScheme;
   followRedirects: boolean;
   /** `enable_compression`: ask for gzip (the default) or for the identity encoding. */
   enableCompression?: boolean;

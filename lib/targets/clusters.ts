@@ -4,6 +4,7 @@
  * SDK or client-node.
  */
 import type { ClusterConfig, Config } from '#lib/config/index.ts';
+import { DEFAULT_NAME_SCHEMES, globalNameSchemes } from '#lib/config/name-schemes.ts';
 import type { Reason } from '#lib/result/reasons.ts';
 import type { CheckResult, TokenInfo } from '#lib/result/types.ts';
 import { DEFAULT_SCRAPE_PROTOCOLS } from '#lib/scrape/protocol.ts';
@@ -46,6 +47,9 @@ export async function planClusters(
   if (selected.length === 0) return NONE;
   const { planCluster } = await import('./cluster.ts');
   const g = config.global;
+  // The loader refused global schemes Prometheus 3 refuses; Prometheus 2's presets ignore them.
+  const resolved = globalNameSchemes(g);
+  const globalSchemes = 'message' in resolved ? DEFAULT_NAME_SCHEMES : resolved;
   const plans = await Promise.all(
     selected.map(({ cluster, presets }) =>
       planCluster(
@@ -60,6 +64,7 @@ export async function planClusters(
             labelValueLengthLimit: g.label_value_length_limit,
           },
           scrapeProtocols: g.scrape_protocols ?? DEFAULT_SCRAPE_PROTOCOLS,
+          names: globalSchemes,
         },
       ),
     ),

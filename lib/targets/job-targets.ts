@@ -5,9 +5,10 @@
  * Prometheus could not create ("Creating target failed") say why.
  */
 import type { Config, ScrapeConfig } from '#lib/config/index.ts';
+import { resolvedNameSchemes } from '#lib/config/name-schemes.ts';
 import type { LabelSet, PromVersion } from '#lib/discovery/types.ts';
 import { relabel } from '#lib/relabel/process.ts';
-import type { RelabelRule } from '#lib/relabel/index.ts';
+import type { NameValidationScheme, RelabelRule } from '#lib/relabel/index.ts';
 import type { StandIn } from '#lib/standin/index.ts';
 import { discoverJob, type SourceFailure } from './job-discovery.ts';
 import { targetsFromGroup } from './populate.ts';
@@ -52,16 +53,23 @@ export interface JobTargets {
   lacking: string[];
 }
 
-/** The job's relabel rules for `version`; the loader refused invalid ones already. */
+/**
+ * The job's relabel rules for `version`, writing the names `nameValidation` takes (Prometheus 3's
+ * `metric_name_validation_scheme`); the loader refused invalid ones already.
+ */
 export async function compiledRules(
   raw: readonly unknown[],
   version: PromVersion,
-  kind: 'target' | 'metric' = 'target',
+  kind: 'target' | 'metric',
+  nameValidation: NameValidationScheme,
 ): Promise<RelabelRule[]> {
   if (raw.length === 0) return [];
   // The compiler brings RE2 (re2js): only jobs with rules pay for it.
   const { compileRelabelConfigs } = await import('#lib/relabel/index.ts');
-  const compiled = compileRelabelConfigs(raw, version, { kind });
+  const compiled = compileRelabelConfigs(raw, version, {
+    kind,
+    nameValidationScheme: nameValidation,
+  });
   if (!compiled.ok) {
     throw new Error(
       `relabel rules passed the loader but not the compiler: ${compiled.errors[0]?.message ?? ''}`,
@@ -77,7 +85,8 @@ export async function jobTargets(
   options: { version: PromVersion; standIn: StandIn | null },
 ): Promise<JobTargets> {
   const discovery = await discoverJob(job, options);
-  const rules = await compiledRules(job.relabel_configs, options.version);
+  const { validation } = resolvedNameSchemes(config.global, job, options.version);
+  const rules = await compiledRules(job.relabel_configs, options.version, 'target', validation);
   const out: JobTargets = {
     job,
     cluster: options.standIn?.cluster ?? null,

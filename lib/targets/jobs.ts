@@ -6,6 +6,7 @@
  * a target Prometheus cannot create (`config_invalid`).
  */
 import type { Config, ScrapeConfig } from '#lib/config/index.ts';
+import { resolvedNameSchemes } from '#lib/config/name-schemes.ts';
 import { httpSettings } from '#lib/config/schema-http.ts';
 import { parseDuration } from '#lib/config/units.ts';
 import type { PromVersion } from '#lib/discovery/types.ts';
@@ -61,6 +62,7 @@ async function jobRequestSettings(
   standIn: StandIn | null,
 ): Promise<JobRequestSettings> {
   const g = config.global;
+  const names = resolvedNameSchemes(g, job, version);
   const auth = podAuth(job, standIn);
   const http = httpSettings(job);
   return {
@@ -77,6 +79,8 @@ async function jobRequestSettings(
     },
     scrapeProtocols: job.scrape_protocols ?? g.scrape_protocols ?? DEFAULT_SCRAPE_PROTOCOLS,
     fallbackScrapeProtocol: job.fallback_scrape_protocol ?? null,
+    nameValidation: names.validation,
+    nameEscaping: names.escaping,
     followRedirects: job.follow_redirects,
     enableCompression: job.enable_compression,
     oauth2: http.oauth2,
@@ -85,7 +89,12 @@ async function jobRequestSettings(
     enableHttp2: http.enableHttp2,
     sampleRules: {
       honorLabels: job.honor_labels,
-      metricRelabel: await compiledRules(job.metric_relabel_configs, version, 'metric'),
+      metricRelabel: await compiledRules(
+        job.metric_relabel_configs,
+        version,
+        'metric',
+        names.validation,
+      ),
       version,
     },
     token: auth.token,

@@ -11,6 +11,7 @@ import type {
   ScrapeRequest,
   TlsSettings,
 } from '#lib/scrape/types.ts';
+import type { NameSchemes } from '#lib/config/name-schemes.ts';
 import type { ClusterPreset } from './cluster-config.ts';
 
 /** EKS 1.28+ serves these through the API server (https://docs.aws.amazon.com/eks/latest/userguide/view-raw-metrics.html). */
@@ -40,6 +41,8 @@ export interface PlanDefaults {
   timeoutMs: number;
   limits: ScrapeLimits;
   scrapeProtocols: ScrapeProtocol[];
+  /** `global`'s name schemes (Prometheus 3), which a cluster's own jobs take. */
+  names: NameSchemes;
 }
 
 /** `host:port`, with the scheme's default port spelled out, as Prometheus's `instance`. */
@@ -75,6 +78,8 @@ export function clusterRequest(parts: RequestParts, defaults: PlanDefaults): Scr
     limits: defaults.limits,
     scrapeProtocols: defaults.scrapeProtocols,
     fallbackScrapeProtocol: null,
+    nameValidation: defaults.names.validation,
+    nameEscaping: defaults.names.escaping,
     followRedirects: true,
     token: parts.token,
     warnings: [...parts.warnings],

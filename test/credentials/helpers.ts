@@ -2,6 +2,7 @@
  * Shared by the credentials tests: the real scrape engine over a planned request, plan defaults,
  * and the leak check every test runs over what it produced.
  */
+import { DEFAULT_NAME_SCHEMES } from '#lib/config/name-schemes.ts';
 import type { CheckResult } from '#lib/result/types.ts';
 import { scrape as scrapeTarget } from '#lib/scrape/scrape.ts';
 import type { ScrapeRequest } from '#lib/scrape/types.ts';
@@ -17,6 +18,7 @@ export const DEFAULTS: PlanDefaults = {
     labelValueLengthLimit: 0,
   },
   scrapeProtocols: ['PrometheusText0.0.4'],
+  names: DEFAULT_NAME_SCHEMES,
 };
 
 export interface Scraped {

@@ -289,6 +289,7 @@ describe('sample labels: what 3.x does differently', () => {
         [{ source_labels: ['__name__'], target_label: '__name__', replacement: 'go.threads' }],
         version,
         'metric',
+        version === '2' ? 'legacy' : 'utf8',
       ),
     });
     assert.deepEqual(fates('m 1\n', await rename('2'), target), [
@@ -299,6 +300,15 @@ describe('sample labels: what 3.x does differently', () => {
     ]);
     const [fate] = fates('m 1\n', await rename('3'), target);
     assert.ok(fate && 'labels' in fate && fate.name === 'go.threads', JSON.stringify(fate));
+    // Prometheus 3 with metric_name_validation_scheme: legacy refuses it as 2.42 does
+    // (scrape.go `lset.IsValid(sl.validationScheme)`, Prometheus's source).
+    const legacy = { ...(await rename('3')), nameValidation: 'legacy' as const };
+    assert.deepEqual(fates('m 1\n', legacy, target), [
+      {
+        error:
+          'invalid metric name or label names: {__name__="go.threads", instance="h:1", job="j"}',
+      },
+    ]);
   });
 
   test('3.x quotes a label name that is not a legacy one when it prints a label set', async () => {
@@ -308,6 +318,7 @@ describe('sample labels: what 3.x does differently', () => {
         [{ action: 'labelmap', regex: 'a(.*)', replacement: '$1' }],
         '3',
         'metric',
+        'utf8',
       ),
     };
     assert.deepEqual(fates('m{a="v"} 1\n', map, target), [
