@@ -148,9 +148,13 @@ export async function readExposition(
     if ('error' in fate) {
       const exposed = version === '3' && rules.nameValidation === 'legacy' ? utf8Name(s) : null;
       if (exposed !== null) {
+        // The escaping= parameter rides on the 1.0.0 text formats only (scrape.go acceptHeader).
+        const asked = req.scrapeProtocols.some((p) => p.endsWith('1.0.0'))
+          ? `the scrape asked for escaping=${req.nameEscaping ?? 'underscores'} and the target did not escape it`
+          : 'scrape_protocols has no 1.0.0 text format, so the scrape could not ask the target to escape it';
         judged.error = failure(
           'parse_failed',
-          `${fate.error}: the target exposes ${JSON.stringify(exposed)}, a name metric_name_validation_scheme: legacy refuses (the scrape asked for escaping=${req.nameEscaping ?? 'underscores'}, and the target did not escape it); Prometheus fails the whole scrape. Set metric_name_validation_scheme: utf8 in this job, or make the target escape its names`,
+          `${fate.error}: the target exposes ${JSON.stringify(exposed)}, a name metric_name_validation_scheme: legacy refuses (${asked}); Prometheus fails the whole scrape. Set metric_name_validation_scheme: utf8 in this job, or make the target escape its names`,
         );
         return;
       }

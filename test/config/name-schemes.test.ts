@@ -192,7 +192,7 @@ describe('a scrape under the job schemes (scrape/scrape.go, Prometheus source)',
     assert.equal(legacy.reason, 'parse_failed');
     assert.match(
       legacy.diagnosis,
-      /^invalid metric name or label names: \{__name__="my\.metric", .*the target exposes "my\.metric", a name metric_name_validation_scheme: legacy refuses \(the scrape asked for escaping=underscores.*Set metric_name_validation_scheme: utf8/,
+      /^invalid metric name or label names: \{__name__="my\.metric", .*the target exposes "my\.metric", a name metric_name_validation_scheme: legacy refuses \(the scrape asked for escaping=underscores and the target did not escape it\).*Set metric_name_validation_scheme: utf8/,
     );
     const utf8 = await check('');
     assert.equal(utf8.reason, 'ok', utf8.diagnosis);
