@@ -90,19 +90,20 @@ export class LabelSlots implements LabelOffsets {
   }
 
   /**
-   * Keeps the first `n` labels of the previous line, moved by `delta` bytes, in place of
-   * `clear()`: the line repeats them byte for byte (`Scanner.resumeSample`). The slots still hold
-   * them, since `clear()` only resets the count.
+   * Keeps labels `from` to `to` (excluded) of the previous line, moved by `delta` bytes, after the
+   * `from` this line has: the line repeats them byte for byte at the same place
+   * (`Scanner.resumeSample`, `Scanner.realign`). The slots still hold them, since `clear()` only
+   * resets the count and this line has written none past `from`.
    */
-  takeOver(n: number, delta: number): void {
+  takeOver(from: number, to: number, delta: number): void {
     const a = this.#a;
-    for (let k = 0; k < n * SLOT; k += SLOT) {
+    for (let k = from * SLOT; k < to * SLOT; k += SLOT) {
       a[k] = a[k]! + delta;
       a[k + 1] = a[k + 1]! + delta;
       a[k + 2] = a[k + 2]! + delta;
       a[k + 3] = a[k + 3]! + delta;
     }
-    this.#count = n;
+    this.#count = to;
   }
 
   /** Whether `i` is just past the closing quote of the last label's value. */

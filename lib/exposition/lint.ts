@@ -177,7 +177,7 @@ export class Linter {
   /**
    * Fills `#key` with the sample's name id and its pair ids, in the order of the line (the series
    * set compares label sets in any order); returns the number of labels. Labels the scanner took
-   * over from the previous line (`reusedLabels`) are that line's pairs.
+   * over from the previous line (`reusedLabels`) are that line's pairs, at the same places.
    */
   #keyOf(c: Scanner, nameId: number): number {
     const b = c.buffer;
@@ -197,8 +197,11 @@ export class Linter {
     const pairs = this.#pairs;
     key[0] = nameId;
     const reused = c.reusedLabels;
-    for (let x = 0; x < reused; x++) key[x + 1] = prev[x]!;
-    for (let x = reused; x < n; x++) {
+    for (let x = 0; x < n; x++) {
+      if (x < 31 && ((reused >>> x) & 1) !== 0) {
+        key[x + 1] = prev[x]!;
+        continue;
+      }
       const lns = labels.nameStart(x);
       const lne = labels.nameEnd(x);
       const vs = labels.valueStart(x);

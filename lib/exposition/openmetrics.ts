@@ -36,7 +36,7 @@ export class OpenMetricsScanner extends Scanner {
     const b = this.bytes;
     const resumed = this.resumeSample();
     if (resumed >= 0) {
-      i = this.#labelSet(resumed, this.labels, false, true);
+      i = this.#labelSet(resumed, this.labels, false, this.resumedAfterPair);
       if (i < 0) return Entry.Invalid;
     } else {
       i = this.beginSample(i);
@@ -133,8 +133,8 @@ export class OpenMetricsScanner extends Scanner {
    * blanks and no trailing comma. A quoted name alone is the metric name (Prometheus 3's UTF-8
    * names), never in an exemplar. Scrape mode for Prometheus 3 takes a trailing comma (its
    * `parseLVals`: "Free trailing commas are allowed"), and NULs after a sample's label value.
-   * `afterPair`: `i` is just past a pair (a label set taken over from the previous line,
-   * `resumeSample`).
+   * `afterPair`: `i` is just past a pair (labels taken over from the previous line,
+   * `resumeSample`; `realign` takes over more after a sample's pair read anew).
    */
   #labelSet(i: number, slots: LabelSlots, exemplar: boolean, afterPair: boolean): number {
     const b = this.bytes;
@@ -149,6 +149,7 @@ export class OpenMetricsScanner extends Scanner {
         }
         i = this.scanPair(i, slots, false, exemplar);
         if (i < 0) return -1;
+        if (!exemplar) i = this.realign(i);
       }
       afterPair = false;
       const d = b[i];

@@ -32,7 +32,7 @@ export class PrometheusScanner extends Scanner {
     const b = this.bytes;
     const resumed = this.resumeSample();
     if (resumed >= 0) {
-      i = this.#labelSet(resumed, true);
+      i = this.#labelSet(resumed, this.resumedAfterPair);
       if (i < 0) return i === NEED_MORE ? Entry.Partial : Entry.Invalid;
       while (BLANK[b[i]!] === 1) i++;
     } else {
@@ -76,7 +76,8 @@ export class PrometheusScanner extends Scanner {
    * promparse.go `parseLVals`: blanks anywhere, an optional trailing comma and, a Prometheus quirk
    * kept so that what it scrapes passes here, no comma needed between pairs (a warning in scrape
    * mode: expfmt and so `promtool check metrics` refuse it). `afterPair`: `i` is just past a pair
-   * (a label set taken over from the previous line, `resumeSample`).
+   * (labels taken over from the previous line, `resumeSample`; `realign` takes over more after a
+   * pair read anew).
    */
   #labelSet(i: number, afterPair: boolean): number {
     const b = this.bytes;
@@ -92,6 +93,7 @@ export class PrometheusScanner extends Scanner {
         }
         i = this.scanPair(i, this.labels, true, false);
         if (i < 0) return i;
+        i = this.realign(i);
       }
       afterPair = false;
       while (BLANK[b[i]!] === 1) i++;

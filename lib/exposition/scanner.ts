@@ -118,16 +118,21 @@ export abstract class Scanner implements PullCursor {
   #lastNameLen = -1;
   #lastName = '';
 
-  // The previous sample line of the region, whose repeated start the next one takes over
-  // (`resumeSample`): where it starts (-1: none to take over), how many labels it has, its name.
+  // The previous sample line of the region, whose repeated bytes the next one takes over
+  // (`resumeSample`, `realign`): where it starts (-1: none to take over), how many labels it has,
+  // where each of its pairs ends (past the closing quote, from the line's start), its name.
   #prevStart = -1;
   #prevLabels = 0;
+  #prevEnds = new Int32Array(16);
   #prevNameStart = 0;
   #prevNameEnd = 0;
   /** The metric name was quoted inside the braces (the line is not taken over from). */
   #nameQuoted = false;
-  /** How many labels the current sample took over from the previous line. */
-  #reused = 0;
+  /** Which labels the current sample took over (bit x: label x, for x < 31), and its name. */
+  #reusedMask = 0;
+  #reusedName = false;
+  /** `resumeSample` stopped just past a pair (else at the first pair). */
+  #resumedAfterPair = false;
   /** A `DataView` of `#b`, to compare lines four bytes at a time. */
   #view: DataView = new DataView(EMPTY.buffer);
 
@@ -220,8 +225,14 @@ export abstract class Scanner implements PullCursor {
       this.#prevStart = -1;
       return;
     }
-    this.#prevStart = this.#lineStart;
-    this.#prevLabels = this.labels.count;
+    const labels = this.labels;
+    const n = labels.count;
+    const ls = this.#lineStart;
+    if (n > this.#prevEnds.length) this.#prevEnds = new Int32Array(n * 2);
+    const ends = this.#prevEnds;
+    for (let x = 0; x < n; x++) ends[x] = labels.valueEnd(x) + 1 - ls;
+    this.#prevStart = ls;
+    this.#prevLabels = n;
     this.#prevNameStart = this.#nameStart;
     this.#prevNameEnd = this.#nameEnd;
   }
@@ -453,7 +464,8 @@ export abstract class Scanner implements PullCursor {
     this.#nameStart = -1;
     this.#nameEnd = -1;
     this.labels.clear();
-    this.#reused = 0;
+    this.#reusedMask = 0;
+    this.#reusedName = false;
     this.#clearSample();
     const b = this.#b;
     if (b[i] === BRACE_OPEN) return i;
@@ -476,42 +488,86 @@ export abstract class Scanner implements PullCursor {
 
   /**
    * Starts a sample line by taking over the start of the previous one, when it repeats it byte
-   * for byte through one or more whole labels: the name and those labels are what the previous
-   * line's scan found, moved, and every check on them came out the same. A histogram's buckets
-   * repeat all but `le`, so most of each line is compared four bytes at a time instead of scanned.
-   * Returns the offset just past the last label taken over, where the grammar goes on, or -1 when
-   * the line is to be read from its start (`beginSample`).
+   * for byte through its name and perhaps whole labels: they are what the previous line's scan
+   * found, moved, and every check on them came out the same. A histogram's buckets repeat all but
+   * `le`, so most of each line is compared four bytes at a time instead of scanned. Returns where
+   * the grammar goes on: just past the last label taken over (`resumedAfterPair`), or at the first
+   * label; or -1 when the line is to be read from its start (`beginSample`).
    */
   protected resumeSample(): number {
     const ps = this.#prevStart;
     if (ps < 0) return -1;
     const labels = this.labels;
     const ls = this.#lineStart;
+    const ends = this.#prevEnds;
     let n = this.#prevLabels;
-    const same = samePrefix(
-      this.#view,
-      this.#b,
-      ps,
-      ls,
-      Math.min(labels.valueEnd(n - 1) + 1 - ps, this.#end - ls),
-    );
-    while (n > 0 && labels.valueEnd(n - 1) + 1 - ps > same) n--;
-    if (n === 0) return -1;
+    const same = samePrefix(this.#view, this.#b, ps, ls, Math.min(ends[n - 1]!, this.#end - ls));
+    while (n > 0 && ends[n - 1]! > same) n--;
+    let at: number;
+    if (n > 0) {
+      at = ls + ends[n - 1]!;
+    } else {
+      // The name alone, when the line repeats the previous one up to its first label (a
+      // counter's lines differ in their first value): the grammar reads the labels from there.
+      const first = labels.nameStart(0);
+      const pairStart = first - ps - (this.#b[first - 1] === QUOTE ? 1 : 0);
+      if (same < pairStart) return -1;
+      at = ls + pairStart;
+    }
     const delta = ls - ps;
     this.#nameStart = this.#prevNameStart + delta;
     this.#nameEnd = this.#prevNameEnd + delta;
-    labels.takeOver(n, delta);
-    this.#reused = n;
+    labels.takeOver(0, n, delta);
+    this.#reusedMask = n >= 31 ? 0x7fffffff : (1 << n) - 1;
+    this.#reusedName = true;
+    this.#resumedAfterPair = n > 0;
     this.#clearSample();
-    return labels.valueEnd(n - 1) + 1;
+    return at;
+  }
+
+  /** Whether `resumeSample` stopped just past a pair (else at the first pair of the label set). */
+  protected get resumedAfterPair(): boolean {
+    return this.#resumedAfterPair;
   }
 
   /**
-   * How many labels the current sample took over from the previous line (`resumeSample`): the
-   * same bytes, so the same labels, in the same order (Sample; this folder only).
+   * After a pair read anew at `i` (just past it): when it ends where the previous line's pair of
+   * the same place ended, the pairs after it may repeat that line's byte for byte, and are taken
+   * over as `resumeSample` takes over a start (a counter's lines: `code="200"` then `code="201"`,
+   * the rest alike). Returns where the grammar goes on: `i`, or past the last pair taken over.
+   */
+  protected realign(i: number): number {
+    const ps = this.#prevStart;
+    if (ps < 0) return i;
+    const labels = this.labels;
+    const x = labels.count;
+    const n = this.#prevLabels;
+    const ls = this.#lineStart;
+    const ends = this.#prevEnds;
+    const r = i - ls;
+    if (x >= n || ends[x - 1] !== r) return i;
+    const same =
+      r + samePrefix(this.#view, this.#b, ps + r, i, Math.min(ends[n - 1]!, this.#end - ls) - r);
+    let m = n;
+    while (m > x && ends[m - 1]! > same) m--;
+    if (m === x) return i;
+    labels.takeOver(x, m, ls - ps);
+    for (let k = x; k < m && k < 31; k++) this.#reusedMask |= 1 << k;
+    return ls + ends[m - 1]!;
+  }
+
+  /**
+   * Which labels the current sample took over from the previous line (`resumeSample`, `realign`):
+   * bit x for label x (x < 31), the same bytes at the same place, so the same label (Sample; this
+   * folder only).
    */
   get reusedLabels(): number {
-    return this.#reused;
+    return this.#reusedMask;
+  }
+
+  /** Whether the sample took over its name, and so its family, from the previous line. */
+  get reusedName(): boolean {
+    return this.#reusedName;
   }
 
   /** Whether the sample has its metric name (before `{` or quoted inside it). */

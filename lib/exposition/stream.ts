@@ -307,8 +307,8 @@ export class ExpositionStream {
     const c = this.#cursor;
     let fam = this.#lastFamily;
     let suffix = this.#lastSuffix;
-    // A line that took over the previous one's labels has its name too, and so its family.
-    if (c.reusedLabels === 0 || fam === null) {
+    // A line that took over the previous one's name has its family too.
+    if (!c.reusedName || fam === null) {
       const families = this.#families;
       fam = families.current;
       suffix = fam === null ? NOT_A_MEMBER : c.memberOf(fam);

@@ -21,18 +21,26 @@ function lineByLine(input: Uint8Array, options: ExpositionOptions) {
   return parseChunked(input, cuts, options);
 }
 
-/** How many sample lines of `input` took over labels from the line before. */
-function linesTakenOver(input: Uint8Array, format: ExpositionFormat): number {
+/** Per sample line of `input`: which labels it took over (bit x: label x), and its name. */
+function takenOver(
+  input: Uint8Array,
+  format: ExpositionFormat,
+): { labels: number; name: boolean }[] {
   const cursor = createCursor(format);
   cursor.reset(input, 0, input.length, 1);
-  let n = 0;
+  // `reusedLabels` and `reusedName` are the scanner's, for this folder only.
+  const scanner = cursor as unknown as { reusedLabels: number; reusedName: boolean };
+  const out: { labels: number; name: boolean }[] = [];
   for (;;) {
     const kind = cursor.next();
-    if (kind === Entry.End || kind === Entry.Invalid || kind === Entry.Eof) return n;
-    // `reusedLabels` is the scanner's, for this folder only.
-    if (kind === Entry.Sample && (cursor as unknown as { reusedLabels: number }).reusedLabels > 0)
-      n++;
+    if (kind === Entry.End || kind === Entry.Invalid || kind === Entry.Eof) return out;
+    if (kind === Entry.Sample) out.push({ labels: scanner.reusedLabels, name: scanner.reusedName });
   }
+}
+
+/** How many sample lines of `input` took over labels from the line before. */
+function linesTakenOver(input: Uint8Array, format: ExpositionFormat): number {
+  return takenOver(input, format).filter((t) => t.labels !== 0).length;
 }
 
 const MODES: { name: string; options: (format: ExpositionFormat) => ExpositionOptions }[] = [
@@ -71,6 +79,27 @@ test('a histogram takes over its labels from line to line, with the same result'
       const whole = parseExposition(input, options);
       assert.equal(whole.error, null, `${format} ${mode.name}`);
       assert.deepStrictEqual(whole, lineByLine(input, options), `${format} ${mode.name}`);
+    }
+  }
+});
+
+test('a counter takes over its name, and the labels after the one that changed', () => {
+  const text =
+    'c_total{code="200",verb="GET",path="/a"} 1\n' +
+    'c_total{code="201",verb="GET",path="/a"} 2\n' + // code changed, same length: verb, path
+    'c_total{code="201",verb="LIST",path="/a"} 3\n' + // verb grew: path is elsewhere now
+    'c_total{code="404",verb="LIST",path="/a"} 4\n';
+  for (const format of ['prometheus', 'openmetrics'] as const) {
+    const input = latin1(`${text}${format === 'openmetrics' ? '# EOF\n' : ''}`);
+    assert.deepEqual(takenOver(input, format), [
+      { labels: 0, name: false },
+      { labels: 0b110, name: true },
+      { labels: 0b001, name: true },
+      { labels: 0b110, name: true },
+    ]);
+    for (const mode of MODES) {
+      const options = mode.options(format);
+      assert.deepStrictEqual(parseExposition(input, options), lineByLine(input, options));
     }
   }
 });
