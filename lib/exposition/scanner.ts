@@ -124,6 +124,8 @@ export abstract class Scanner implements PullCursor {
   #prevStart = -1;
   #prevLabels = 0;
   #prevEnds = new Int32Array(16);
+  /** Where each of its label names starts and ends, from the line's start. */
+  #prevNames = new Int32Array(32);
   #prevNameStart = 0;
   #prevNameEnd = 0;
   /** The metric name was quoted inside the braces (the line is not taken over from). */
@@ -228,9 +230,21 @@ export abstract class Scanner implements PullCursor {
     const labels = this.labels;
     const n = labels.count;
     const ls = this.#lineStart;
-    if (n > this.#prevEnds.length) this.#prevEnds = new Int32Array(n * 2);
+    let mask = this.#reusedMask;
+    if (n > this.#prevEnds.length) {
+      this.#prevEnds = new Int32Array(n * 2);
+      this.#prevNames = new Int32Array(n * 4);
+      mask = 0;
+    }
     const ends = this.#prevEnds;
-    for (let x = 0; x < n; x++) ends[x] = labels.valueEnd(x) + 1 - ls;
+    const names = this.#prevNames;
+    for (let x = 0; x < n; x++) {
+      // A label taken over sits where it sat on the previous line: its offsets are still right.
+      if (x < 31 && ((mask >>> x) & 1) !== 0) continue;
+      ends[x] = labels.valueEnd(x) + 1 - ls;
+      names[2 * x] = labels.nameStart(x) - ls;
+      names[2 * x + 1] = labels.nameEnd(x) - ls;
+    }
     this.#prevStart = ls;
     this.#prevLabels = n;
     this.#prevNameStart = this.#nameStart;
@@ -843,14 +857,21 @@ export abstract class Scanner implements PullCursor {
 
   #checkSlots(slots: LabelSlots, sample: boolean): boolean {
     const b = this.#b;
+    // Labels taken over passed these checks on the previous line; and when the others have that
+    // line's names at the same places too, so do the names' repeats.
+    const mask = sample ? this.#reusedMask : 0;
+    let sameNames = mask !== 0 && slots.count === this.#prevLabels;
     for (let x = 0; x < slots.count; x++) {
+      if (x < 31 && ((mask >>> x) & 1) !== 0) continue;
       const s = slots.nameStart(x);
       const e = slots.nameEnd(x);
       if (e === s) return this.#failLabel(s - 1, 'a non-empty label name', '""');
       if (sample && e - s === 8 && isNameLabel(b, s)) {
         return this.#failLabel(s, 'the metric name before "{", not as a label', '"__name__"');
       }
+      if (sameNames) sameNames = this.#prevNameAt(x, s, e);
     }
+    if (sameNames) return true;
     const dup = slots.firstDuplicate(b, this.#decodeFn);
     if (dup < 0) return true;
     if (sample && this.notes !== null) {
@@ -861,6 +882,15 @@ export abstract class Scanner implements PullCursor {
     const s = slots.nameStart(dup);
     const name = this.#decode(s, slots.nameEnd(dup), slots.nameFlags(dup));
     return this.#failLabel(s, 'unique label names', `${quoteString(name)} again`);
+  }
+
+  /** Whether the previous line's label `x` has the name `b[s..e)`. */
+  #prevNameAt(x: number, s: number, e: number): boolean {
+    const b = this.#b;
+    const p = this.#prevStart + this.#prevNames[2 * x]!;
+    if (this.#prevStart + this.#prevNames[2 * x + 1]! - p !== e - s) return false;
+    for (let k = 0; k < e - s; k++) if (b[p + k] !== b[s + k]) return false;
+    return true;
   }
 
   #failLabel(pos: number, expected: string, got: string): boolean {
