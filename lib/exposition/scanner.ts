@@ -12,6 +12,11 @@
  * finds through the protected methods below. Each check names its source; where this parser is
  * stricter than Prometheus it says so and why.
  *
+ * Consecutive sample lines mostly repeat each other (a histogram's buckets differ in `le` alone):
+ * where a line repeats the previous one byte for byte, the scanner takes over what that line's scan
+ * found instead of scanning again (`resumeSample`, `realign`), and tells the linter and the stream
+ * which labels and name it took over (`reusedLabels`, `reusedName`).
+ *
  * In scrape mode (`ExpositionOptions.mode`) the scanner takes what Prometheus's scrape path takes
  * and notes each such violation in a `Tolerated`. Every scrape-mode decision sits in a branch that
  * a valid line never enters, so the mode costs a valid body nothing.
