@@ -57,9 +57,6 @@ export class Linter {
 
   /** Name ids by family and `memberSuffix`: `index * SUFFIX_KINDS + suffix`; -1 when not seen. */
   #nameIds = new Int32Array(256).fill(-1);
-  /** A `DataView` of the buffer the scanner reads (`#viewOf`), to compare bytes four at a time. */
-  #viewOf: Uint8Array | null = null;
-  #view: DataView = new DataView(new ArrayBuffer(0));
   /** The previous sample's pair ids by position, to skip hashing repeated pairs. */
   #prevPairs = new Int32Array(32).fill(-1);
   /** The current sample's key: its name id, then its pair ids in the order of the line. */
@@ -181,11 +178,7 @@ export class Linter {
    */
   #keyOf(c: Scanner, nameId: number): number {
     const b = c.buffer;
-    if (b !== this.#viewOf) {
-      this.#viewOf = b;
-      this.#view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    }
-    const view = this.#view;
+    const view = c.view;
     const labels = c.labelOffsets;
     const n = labels.count;
     if (n >= this.#prevPairs.length) {

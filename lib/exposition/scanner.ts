@@ -397,6 +397,11 @@ export abstract class Scanner implements PullCursor {
     };
   }
 
+  /** A `DataView` of `buffer`, to compare four bytes at a time (this folder only). */
+  get view(): DataView {
+    return this.#view;
+  }
+
   /** The bytes the raw offsets point into (until `reset()`; this folder only). */
   get buffer(): Uint8Array {
     return this.#b;
@@ -522,17 +527,13 @@ export abstract class Scanner implements PullCursor {
     let n = this.#prevLabels;
     const same = samePrefix(this.#view, this.#b, ps, ls, Math.min(ends[n - 1]!, this.#end - ls));
     while (n > 0 && ends[n - 1]! > same) n--;
-    let at: number;
-    if (n > 0) {
-      at = ls + ends[n - 1]!;
-    } else {
-      // The name alone, when the line repeats the previous one up to its first label (a
-      // counter's lines differ in their first value): the grammar reads the labels from there.
-      const first = labels.nameStart(0);
-      const pairStart = first - ps - (this.#b[first - 1] === QUOTE ? 1 : 0);
-      if (same < pairStart) return -1;
-      at = ls + pairStart;
-    }
+    // Past the last label taken over; or with none, the name alone, when the line repeats the
+    // previous one up to its first label (a counter's lines differ in their first value): the
+    // grammar reads the labels from there. (`at` is added to once, below, for both: V8 throws
+    // away code at arithmetic it has not seen run.)
+    let at = n > 0 ? ends[n - 1]! : this.#firstPairAt(ps);
+    if (n === 0 && same < at) return -1;
+    at += ls;
     const delta = ls - ps;
     this.#nameStart = this.#prevNameStart + delta;
     this.#nameEnd = this.#prevNameEnd + delta;
@@ -542,6 +543,12 @@ export abstract class Scanner implements PullCursor {
     this.#resumedAfterPair = n > 0;
     this.#clearSample();
     return at;
+  }
+
+  /** Where the previous line's first pair starts (its quote, for a quoted name), from `ps`. */
+  #firstPairAt(ps: number): number {
+    const first = this.labels.nameStart(0);
+    return first - ps - (this.#b[first - 1] === QUOTE ? 1 : 0);
   }
 
   /** Whether `resumeSample` stopped just past a pair (else at the first pair of the label set). */

@@ -163,7 +163,10 @@ export class PairTable {
   }
 
   #rehash(): void {
+    // The new table is stored before the loop fills it: V8 compiles a long loop mid-way, and a
+    // store it has not yet seen run would throw that code away at the end of every rehash.
     const slots = emptySlots(this.#slots.length * 2);
+    this.#slots = slots;
     const mask = slots.length - 1;
     for (let id = 0; id < this.#count; id++) {
       const h = this.#hash[id]!;
@@ -171,7 +174,6 @@ export class PairTable {
       while (slots[i] !== 0) i = (i + 1) & mask;
       slots[i] = id + 1;
     }
-    this.#slots = slots;
   }
 
   /** The name of pair `id`, decoded and unescaped (for messages). */
@@ -318,6 +320,9 @@ export class SequenceSet {
     const oldIndex = this.#slotIndex;
     const hashes = new Int32Array(oldHash.length * 2);
     const indexes = new Int32Array(oldHash.length * 2);
+    // Stored before the loop fills them (see `PairTable`'s `#rehash`).
+    this.#slotHash = hashes;
+    this.#slotIndex = indexes;
     const mask = hashes.length - 1;
     for (let j = 0; j < oldHash.length; j++) {
       const h = oldHash[j]!;
@@ -327,7 +332,5 @@ export class SequenceSet {
       hashes[i] = h;
       indexes[i] = oldIndex[j]!;
     }
-    this.#slotHash = hashes;
-    this.#slotIndex = indexes;
   }
 }
