@@ -14,6 +14,8 @@
  * target for. Prometheus 2 has neither key and refuses both (yaml: `field … not found in type …`).
  */
 import * as z from 'zod/mini';
+import { goQuote } from '#lib/discovery/go-strings.ts';
+import { isValidLabelName } from '#lib/relabel/label-names.ts';
 import type { NameValidationScheme } from '#lib/relabel/label-names.ts';
 import type { NameEscapingScheme } from '#lib/scrape/types.ts';
 
@@ -164,4 +166,28 @@ export function nameSchemeProblems(
     );
   });
   return [...found.values()];
+}
+
+/**
+ * `global.external_labels`, as `GlobalConfig.UnmarshalYAML` refuses them (2.42 and 3.x): a name
+ * the global scheme does not take (2.x: legacy names only), or a value that is not UTF-8. Each
+ * such label is a problem of its own (Prometheus stops at the first, in name order).
+ */
+export function externalLabelProblems(
+  global: NameSchemeKeys & { external_labels?: unknown },
+  version: '2' | '3',
+): { path: (string | number)[]; message: string }[] {
+  const labels = global.external_labels;
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return [];
+  const scheme = version === '2' ? 'legacy' : (global.metric_name_validation_scheme ?? 'utf8');
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  for (const [name, value] of Object.entries(labels as Record<string, unknown>)) {
+    const path = ['global', 'external_labels', name];
+    if (!isValidLabelName(name, scheme)) {
+      problems.push({ path, message: `${goQuote(name)} is not a valid label name` });
+    } else if (typeof value === 'string' && !value.isWellFormed()) {
+      problems.push({ path, message: `${goQuote(value)} is not a valid label value` });
+    }
+  }
+  return problems;
 }

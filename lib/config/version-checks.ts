@@ -7,7 +7,7 @@
  * and the discoveries stay out of a Lambda cold start whose config has none of them.
  */
 import type { PromVersion } from '#lib/discovery/types.ts';
-import { nameSchemeProblems, resolvedNameSchemes } from './name-schemes.ts';
+import { externalLabelProblems, nameSchemeProblems, resolvedNameSchemes } from './name-schemes.ts';
 import { httpVersionProblems } from './schema-http.ts';
 import type { Config } from './schema.ts';
 
@@ -34,11 +34,10 @@ export async function versionProblems(
   config: Config,
   version: PromVersion,
 ): Promise<VersionProblem[]> {
-  const problems: VersionProblem[] = nameSchemeProblems(
-    config.global,
-    config.scrape_configs,
-    version,
-  );
+  const problems: VersionProblem[] = [
+    ...nameSchemeProblems(config.global, config.scrape_configs, version),
+    ...externalLabelProblems(config.global, version),
+  ];
   for (const [i, job] of config.scrape_configs.entries()) {
     for (const p of httpVersionProblems(job, version)) {
       problems.push({ path: ['scrape_configs', i, ...p.path], message: p.message });

@@ -148,6 +148,43 @@ test('Prometheus 2 has neither key: refused in promtool 2.42 words (promtool 2.4
   }
 });
 
+test('external_labels: names the global scheme refuses (promtool 2.42 differential; 3.x from config.go)', async (t) => {
+  const yaml = (global: string): string =>
+    `global:\n${global}  external_labels:\n    bad-name: x\n    ok: "y"\n` +
+    `scrape_configs:\n  - job_name: a\n${TARGET}`;
+  const words = '"bad-name" is not a valid label name';
+  // Prometheus 3 with its default utf8 scheme takes the name; with legacy it refuses it.
+  assert.ok((await load(yaml(''))).ok);
+  const legacy = await load(yaml('  metric_name_validation_scheme: legacy\n'));
+  assert.ok(!legacy.ok);
+  assert.match(legacy.message, new RegExp(`global\\.external_labels\\.bad-name: ${words}`));
+  const two = await load(yaml(''), '2');
+  assert.ok(!two.ok);
+  assert.match(
+    two.message,
+    new RegExp(`^prometheus\\.yml:3:\\d+: global\\.external_labels\\.bad-name: ${words}`),
+  );
+  const missing = peerMissing(BINARIES.promtool);
+  if (missing !== null) {
+    t.skip(missing);
+    return;
+  }
+  const files = await tempFiles({ 'prometheus.yml': yaml('') });
+  try {
+    const promtool = spawnSync(
+      BINARIES.promtool,
+      ['check', 'config', files.path('prometheus.yml')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(promtool.status, 1);
+    assert.match(promtool.stdout + promtool.stderr, new RegExp(words));
+  } finally {
+    await files.cleanup();
+  }
+});
+
 describe('a scrape under the job schemes (scrape/scrape.go, Prometheus source)', () => {
   let server: Running;
   let files: Awaited<ReturnType<typeof tempFiles>>;
