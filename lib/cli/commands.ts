@@ -121,7 +121,7 @@ export const PARSE: CommandSpec = {
   args: '[FILE|-]',
   maxArgs: 1,
   description:
-    'Parses a Prometheus text (0.0.4) or OpenMetrics 1.0 exposition from FILE, gzip or not, or from stdin (- or no FILE), and prints a summary with lint warnings, or every family and sample with --json. An invalid exposition is named FILE:LINE:COLUMN on stderr.',
+    'Parses a Prometheus text (0.0.4) or OpenMetrics 1.0 exposition from FILE, gzip or not, or from stdin (- or no FILE), and prints a summary with lint warnings, or every family and sample with --json. An invalid exposition is named FILE:LINE:COLUMN on stderr. A plain text file goes through the accept lane first, a faster reader with the same answers (SCRAPE_CHECK_ACCEPT=off skips it; =why says what it did).',
   options: [
     {
       name: 'json',

@@ -49,7 +49,7 @@ async function runCommand(
     case 'targets':
       return (await import('./targets-command.ts')).targetsCommand(args, io, env);
     case 'parse':
-      return (await import('./parse-command.ts')).parseCommand(args, io);
+      return (await import('./parse-command.ts')).parseCommand(args, io, env);
     case 'lab':
       return (await import('#lib/lab/command.ts')).labCommand(args, io, env);
   }

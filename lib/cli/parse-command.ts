@@ -8,6 +8,7 @@
 import { once } from 'node:events';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { acceptCore, AcceptLane, describeGivenBack } from '#lib/exposition/accept/lane.ts';
 import { detectFormat, ExpositionStream } from '#lib/exposition/index.ts';
 import type { ExpositionFormat, ExpositionResult } from '#lib/exposition/index.ts';
 import { PARSE } from './commands.ts';
@@ -31,18 +32,25 @@ interface Source {
   /** The name errors are reported under. */
   display: string;
   chunks: AsyncIterable<Uint8Array>;
+  /** A plain file's chunks again, from its start; null for stdin and gzip, read only once. */
+  reread: (() => AsyncIterable<Uint8Array>) | null;
   /** The format, when it could be settled before reading (forced, or a plain file's tail). */
   format: ExpositionFormat | null;
   close(): Promise<void>;
 }
 
 /**
- * Runs `scrape-check parse` and returns its exit code; writes only to `io`.
+ * Runs `scrape-check parse` and returns its exit code; writes only to `io`. `env`:
+ * `SCRAPE_CHECK_ACCEPT=off` parses without the accept lane, `=why` says on stderr what it did.
  *
  * @example
  * const code = await parseCommand(['metrics.txt', '--json'], { stdout, stderr, stdin });
  */
-export async function parseCommand(args: string[], io: Io): Promise<number> {
+export async function parseCommand(
+  args: string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = {},
+): Promise<number> {
   let source: Source;
   let json: boolean;
   try {
@@ -61,7 +69,11 @@ export async function parseCommand(args: string[], io: Io): Promise<number> {
 
   let result: ExpositionResult;
   try {
-    result = await parseSource(source, json);
+    const lane =
+      env['SCRAPE_CHECK_ACCEPT'] === 'off'
+        ? null
+        : { io, why: env['SCRAPE_CHECK_ACCEPT'] === 'why' };
+    result = await parseSource(source, json, lane);
   } catch (error) {
     // A read error or corrupt gzip data: the input is not a readable exposition.
     io.stderr.write(`${source.display}: ${describeReadError(error)}\n`);
@@ -107,6 +119,7 @@ async function openSource(file: string, choice: FormatChoice, io: Io): Promise<S
     return {
       display: '<stdin>',
       chunks: await gunzipIfNeeded(io.stdin as AsyncIterable<Uint8Array | string>),
+      reread: null,
       format: forced,
       close: () => Promise.resolve(),
     };
@@ -134,7 +147,8 @@ async function openSource(file: string, choice: FormatChoice, io: Io): Promise<S
     const chunks = gzip
       ? await gunzip(fh.createReadStream({ highWaterMark: CHUNK, autoClose: false }))
       : readInto(fh, FILE_CHUNK);
-    return { display: file, chunks, format, close: () => fh.close() };
+    const reread = gzip ? null : () => readInto(fh, FILE_CHUNK);
+    return { display: file, chunks, reread, format, close: () => fh.close() };
   } catch (error) {
     await fh.close();
     if (error instanceof UsageError) throw error;
@@ -226,12 +240,24 @@ function toBytes(chunk: Uint8Array | string): Uint8Array {
 /**
  * Feeds the chunks to the parser. When the format is not settled (auto, on stdin or gzip), both
  * parsers read the input side by side and the last bytes pick the result: one pass, bounded memory.
+ * A plain text 0.0.4 file without `--json` goes through the accept lane first, and to the parser
+ * only when the lane gives it back.
  */
-async function parseSource(source: Source, json: boolean): Promise<ExpositionResult> {
+async function parseSource(
+  source: Source,
+  json: boolean,
+  lane: LaneSettings | null,
+): Promise<ExpositionResult> {
   const options = { lint: true, collect: json ? ('families' as const) : ('none' as const) };
+  let chunks = source.chunks;
+  if (lane !== null && !json && source.format === 'prometheus' && source.reread !== null) {
+    const accepted = await accept(chunks, lane);
+    if (accepted !== null) return accepted;
+    chunks = source.reread();
+  }
   if (source.format !== null) {
     const stream = new ExpositionStream({ ...options, format: source.format });
-    for await (const chunk of source.chunks) if (!stream.write(chunk)) break;
+    for await (const chunk of chunks) if (!stream.write(chunk)) break;
     return stream.end();
   }
   const prom = new ExpositionStream({ ...options, format: 'prometheus' });
@@ -240,7 +266,7 @@ async function parseSource(source: Source, json: boolean): Promise<ExpositionRes
   let omOk = true;
   const tail = new Uint8Array(8);
   let tailLen = 0;
-  for await (const chunk of source.chunks) {
+  for await (const chunk of chunks) {
     if (promOk) promOk = prom.write(chunk);
     if (omOk) omOk = om.write(chunk);
     tailLen = keepTail(tail, tailLen, chunk);
@@ -249,6 +275,47 @@ async function parseSource(source: Source, json: boolean): Promise<ExpositionRes
   const promResult = prom.end();
   const omResult = om.end();
   return format === 'openmetrics' ? omResult : promResult;
+}
+
+/** Whether the accept lane may run, and whether it says on stderr what it did (`=why`). */
+interface LaneSettings {
+  io: Io;
+  why: boolean;
+}
+
+/**
+ * The accept lane over `chunks`: the result the parser would give (valid, no warning), or null when
+ * the lane gives the input back or there is no lane (the TypeScript sources).
+ */
+async function accept(
+  chunks: AsyncIterable<Uint8Array>,
+  settings: LaneSettings,
+): Promise<ExpositionResult | null> {
+  const say = (what: string): void => {
+    if (settings.why) settings.io.stderr.write(`scrape-check: accept lane: ${what}\n`);
+  };
+  const core = acceptCore();
+  if (core === null) {
+    say('not in this build (the TypeScript sources run); the parser reads the input');
+    return null;
+  }
+  const lane = new AcceptLane(core);
+  for await (const chunk of chunks) if (!lane.write(chunk)) break;
+  const accepted = lane.end();
+  if (accepted === null) {
+    say(`gave the input back (${describeGivenBack(lane.givenBack!)}); the parser reads it`);
+    return null;
+  }
+  say('accepted: valid, no warnings');
+  return {
+    format: 'prometheus',
+    bytes: accepted.bytes,
+    series: accepted.series,
+    familyCount: accepted.familyCount,
+    error: null,
+    warnings: [],
+    families: null,
+  };
 }
 
 function keepTail(tail: Uint8Array, len: number, chunk: Uint8Array): number {

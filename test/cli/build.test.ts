@@ -25,11 +25,11 @@ interface Outcome {
   err: string;
 }
 
-function cli(args: string[]): Outcome {
+function cli(args: string[], env: Record<string, string> = {}): Outcome {
   const child = spawnSync(process.execPath, [join(root, 'bin/scrape-check.js'), ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH },
+    env: { PATH: process.env.PATH, ...env },
   });
   return { code: child.status, out: child.stdout, err: child.stderr };
 }
@@ -63,6 +63,8 @@ describe('the built CLI', () => {
       '# HELP up Whether up.\n# TYPE up gauge\nup{job="a"} 1\nup{job="b"} 0\n',
     );
     await writeFile(join(root, 'broken.txt'), 'up{job="a" 1\n');
+    // Valid, with a lint warning: the accept lane gives it back to the parser.
+    await writeFile(join(root, 'warned.txt'), 'up{job="a"} 1\nup{job="a"} 2\n');
     // Targets are listed, never scraped: the addresses are not contacted.
     await writeFile(
       join(root, 'scrape-check.yaml'),
@@ -79,15 +81,17 @@ describe('the built CLI', () => {
       ['--version'],
       ['--help'],
       ['parse', 'metrics.txt', '--json'],
+      ['parse', 'metrics.txt'],
+      ['parse', 'warned.txt'],
       ['parse', 'broken.txt'],
       ['targets', '--config', 'scrape-check.yaml'],
       ['targets', '--config', 'scrape-check.yaml', '--json'],
       ['no-such-command'],
     ];
-    const built = commands.map(cli);
+    const built = commands.map((args) => cli(args));
     // Without a build, bin/scrape-check.js runs the sources.
     await rename(join(root, 'dist'), join(root, 'dist.off'));
-    const sources = commands.map(cli);
+    const sources = commands.map((args) => cli(args));
     await rename(join(root, 'dist.off'), join(root, 'dist'));
     for (const [i, args] of commands.entries()) {
       assert.deepEqual(built[i], sources[i], `scrape-check ${args.join(' ')}`);
@@ -95,9 +99,28 @@ describe('the built CLI', () => {
     // Not vacuous: each exit code the commands above should give.
     assert.deepEqual(
       built.map((o) => o.code),
-      [0, 0, 0, 1, 0, 0, 2],
+      [0, 0, 0, 0, 0, 1, 0, 0, 2],
     );
     assert.match(built[0]!.out, /^scrape-check\/\d+\.\d+\.\d+\n$/);
+  });
+
+  test('parses through the accept lane, which only the build holds', async () => {
+    const why = { SCRAPE_CHECK_ACCEPT: 'why' };
+    const accepted = cli(['parse', 'metrics.txt'], why);
+    assert.equal(accepted.code, 0);
+    assert.equal(accepted.err, 'scrape-check: accept lane: accepted: valid, no warnings\n');
+    assert.equal(accepted.out, cli(['parse', 'metrics.txt'], { SCRAPE_CHECK_ACCEPT: 'off' }).out);
+    const givenBack = cli(['parse', 'warned.txt'], why);
+    assert.match(
+      givenBack.err,
+      /accept lane: gave the input back \(line 1: .*\); the parser reads it/,
+    );
+    assert.match(givenBack.out, /warnings: 2/);
+    await rename(join(root, 'dist'), join(root, 'dist.off'));
+    const sources = cli(['parse', 'metrics.txt'], why);
+    await rename(join(root, 'dist.off'), join(root, 'dist'));
+    assert.match(sources.err, /accept lane: not in this build/);
+    assert.equal(sources.out, accepted.out);
   });
 
   test('scrapes with the bundled HTTP client as the sources do', async () => {

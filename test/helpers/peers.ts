@@ -236,6 +236,16 @@ export function startNodeExporter(
   );
 }
 
+/** Debian's node_exporter over plain HTTP, with its default collectors: a real exposition. */
+export function startPlainNodeExporter(): Promise<Peer> {
+  return startPeer(
+    'node-exporter',
+    BINARIES.nodeExporter,
+    (_dir, port) => [`--web.listen-address=127.0.0.1:${port}`],
+    {},
+  );
+}
+
 /** Debian's blackbox_exporter with `config` (YAML modules). */
 export async function startBlackbox(
   config: string,
