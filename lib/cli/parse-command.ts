@@ -32,7 +32,7 @@ interface Source {
   /** The name errors are reported under. */
   display: string;
   chunks: AsyncIterable<Uint8Array>;
-  /** A plain file's chunks again, from its start; null for stdin and gzip, read only once. */
+  /** A plain file's chunks again, from its start; null for what is read once (stdin, a pipe, gzip). */
   reread: (() => AsyncIterable<Uint8Array>) | null;
   /** The format, when it could be settled before reading (forced, or a plain file's tail). */
   format: ExpositionFormat | null;
@@ -133,11 +133,17 @@ async function openSource(file: string, choice: FormatChoice, io: Io): Promise<S
   try {
     const stat = await fh.stat();
     if (stat.isDirectory()) throw new UsageError(`${file}: is a directory, not a file`);
+    if (!stat.isFile()) {
+      // A pipe or a device (`parse <(curl …)` names /dev/fd/63): read once, in order, as stdin is.
+      const stream = fh.createReadStream({ highWaterMark: CHUNK, autoClose: false });
+      const chunks = await gunzipIfNeeded(stream as AsyncIterable<Uint8Array>);
+      return { display: file, chunks, reread: null, format: forced, close: () => fh.close() };
+    }
     const head = new Uint8Array(2);
     const { bytesRead } = await fh.read(head, 0, 2, 0);
     const gzip = bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
     let format = forced;
-    if (format === null && !gzip && stat.isFile()) {
+    if (format === null && !gzip) {
       // A plain file's last bytes settle the format before reading it (`# EOF` at the end).
       const n = Math.min(stat.size, 8);
       const tail = new Uint8Array(n);

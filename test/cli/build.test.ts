@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { appendFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -121,6 +122,17 @@ describe('the built CLI', () => {
     await rename(join(root, 'dist.off'), join(root, 'dist'));
     assert.match(sources.err, /accept lane: not in this build/);
     assert.equal(sources.out, accepted.out);
+  });
+
+  test('reads a pipe named as FILE (parse <(curl …)) once, in order, without the lane', async () => {
+    const fifo = join(root, 'metrics.fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const parsed = cliAsync(['parse', '--format', 'prometheus', fifo]);
+    // A duplicate series: a lane would give it back and read the pipe again, finding it empty.
+    createWriteStream(fifo).end('up{job="a"} 1\nup{job="a"} 2\n');
+    const { code, out, err } = await parsed;
+    assert.equal(code, 0, err);
+    assert.match(out, /series: +2\n.*\n {2}warnings: 2/s);
   });
 
   test('scrapes with the bundled HTTP client as the sources do', async () => {

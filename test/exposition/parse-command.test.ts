@@ -1,5 +1,7 @@
 /** `scrape-check parse`, run in-process with fake streams. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +152,20 @@ test('stdin, with - or no FILE, in pieces, plain or gzip', async () => {
   const r = await run(['-'], [om.subarray(0, 5), om.subarray(5)]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /valid OpenMetrics 1\.0 exposition/);
+});
+
+test('a pipe named as FILE (parse <(curl …)): read once, in order, plain or gzip', async () => {
+  for (const [name, body] of [
+    ['plain.fifo', fixture('openmetrics.txt')],
+    ['gzip.fifo', gzipSync(fixture('openmetrics.txt'))],
+  ] as const) {
+    assert.equal(spawnSync('mkfifo', [path(name)]).status, 0);
+    const parsed = run([path(name)]);
+    createWriteStream(path(name)).end(body);
+    const r = await parsed;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /valid OpenMetrics 1\.0 exposition/, name);
+  }
 });
 
 test('stdin that is invalid reports <stdin>:LINE:COLUMN', async () => {
