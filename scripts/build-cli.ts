@@ -91,14 +91,18 @@ const ASC_MODULE: string = 'assemblyscript/asc';
 export async function compileAcceptCore(
   root = join(import.meta.dirname, '..'),
 ): Promise<Uint8Array> {
+  return compileAssemblyScript(await readFile(join(root, ACCEPT_CORE), 'utf8'), ACCEPT_CORE);
+}
+
+/** Compiles one AssemblyScript module as the accept lane's core is compiled; `name` for errors. */
+export async function compileAssemblyScript(source: string, name: string): Promise<Uint8Array> {
   const asc = ((await import(ASC_MODULE)) as { default: Asc }).default;
-  const source = await readFile(join(root, ACCEPT_CORE), 'utf8');
   const { error, stderr, binary } = await asc.compileString(
     { 'core.ts': source },
     { optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub' },
   );
   if (error !== null || binary === null) {
-    throw new Error(`${ACCEPT_CORE} does not compile: ${stderr.toString()}`);
+    throw new Error(`${name} does not compile: ${stderr.toString()}`);
   }
   return binary;
 }

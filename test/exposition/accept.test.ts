@@ -13,13 +13,14 @@ import { readFileSync } from 'node:fs';
 import {
   AcceptLane,
   compileCore,
+  CRASHED,
   describeGivenBack,
   GIVE_BACK_REASONS,
   type CoreModule,
 } from '#lib/exposition/accept/lane.ts';
 import { parseExposition } from '#lib/exposition/index.ts';
 import { buildCorpus } from '../../bench/exposition-corpus.ts';
-import { compileAcceptCore } from '../../scripts/build-cli.ts';
+import { compileAcceptCore, compileAssemblyScript } from '../../scripts/build-cli.ts';
 import { BINARIES, peerMissing, startPlainNodeExporter, type Peer } from '../helpers/peers.ts';
 
 const core: CoreModule = compileCore(await compileAcceptCore());
@@ -366,4 +367,27 @@ test('every give-back code of the core is described in words, and nothing else',
     describeGivenBack({ reason: 30, line: 0 }),
     'at the end: a histogram without le="+Inf"',
   );
+});
+
+test('a core that traps (a bug in it) gives the input back, saying so', async () => {
+  // A stand-in for core.as.ts with its exports, whose `feed` fails as a broken core would.
+  const broken = compileCore(
+    await compileAssemblyScript(
+      `export let why: i32 = 0;
+      export let whyLine: i32 = 0;
+      export let series: i32 = 0;
+      export function begin(): void {}
+      export function inputAt(n: i32): usize { return heap.alloc(<usize>n); }
+      export function feed(n: i32): bool { unreachable(); return true; }
+      export function finish(): bool { return true; }
+      export function familyCount(): i32 { return 0; }`,
+      'a trapping core',
+    ),
+  );
+  const l = new AcceptLane(broken);
+  assert.equal(l.write(encode('# HELP a A.\na 1\n')), false);
+  assert.equal(l.end(), null);
+  const given = l.givenBack!;
+  assert.equal(given.reason, CRASHED);
+  assert.match(describeGivenBack(given), /^the lane failed, a bug in scrape-check: unreachable/);
 });

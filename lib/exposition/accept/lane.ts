@@ -25,7 +25,12 @@ export interface Accepted {
 export interface GivenBack {
   reason: number;
   line: number;
+  /** With `CRASHED`: what the core threw. */
+  crash?: string;
 }
+
+/** The `reason` when the core itself failed (a trap: a bug in it), whatever the input. */
+export const CRASHED = -1;
 
 /** Each give-back code of core.as.ts, in words (test/exposition/accept.test.ts keeps them alike). */
 export const GIVE_BACK_REASONS: ReadonlyMap<number, string> = new Map([
@@ -60,7 +65,8 @@ export const GIVE_BACK_REASONS: ReadonlyMap<number, string> = new Map([
 ]);
 
 /** `line 12: a comment line`, or `at the end: …`. */
-export function describeGivenBack({ reason, line }: GivenBack): string {
+export function describeGivenBack({ reason, line, crash }: GivenBack): string {
+  if (reason === CRASHED) return `the lane failed, a bug in scrape-check: ${crash ?? '?'}`;
   const what = GIVE_BACK_REASONS.get(reason) ?? `reason ${reason}`;
   return line === 0 ? `at the end: ${what}` : `line ${line}: ${what}`;
 }
@@ -134,6 +140,8 @@ export class AcceptLane {
   readonly #core: CoreExports;
   #bytes = 0;
   #open = true;
+  /** What the core threw, if it did (a bug in it): the input is then given back. */
+  #crash: string | null = null;
 
   constructor(core: CoreModule) {
     this.#core = new wasm.Instance(core, imports).exports as CoreExports;
@@ -143,19 +151,21 @@ export class AcceptLane {
   /** Reads the complete lines of `chunk`; false once the input is given back. */
   write(chunk: Uint8Array): boolean {
     if (!this.#open) return false;
-    const core = this.#core;
-    const at = core.inputAt(chunk.length);
-    // After inputAt: the memory may have grown, which replaces its buffer.
-    new Uint8Array(core.memory.buffer, at, chunk.length).set(chunk);
-    this.#bytes += chunk.length;
-    this.#open = core.feed(chunk.length) !== 0;
+    this.#open = this.#guard(() => {
+      const core = this.#core;
+      const at = core.inputAt(chunk.length);
+      // After inputAt: the memory may have grown, which replaces its buffer.
+      new Uint8Array(core.memory.buffer, at, chunk.length).set(chunk);
+      this.#bytes += chunk.length;
+      return core.feed(chunk.length) !== 0;
+    });
     return this.#open;
   }
 
   /** The counts, when the whole input is accepted; null when it is given back. */
   end(): Accepted | null {
     const core = this.#core;
-    if (!this.#open || core.finish() === 0) {
+    if (!this.#open || !this.#guard(() => core.finish() !== 0)) {
       this.#open = false;
       return null;
     }
@@ -168,7 +178,21 @@ export class AcceptLane {
 
   /** Why the input was given back, or null while it is not. */
   get givenBack(): GivenBack | null {
+    if (this.#crash !== null) return { reason: CRASHED, line: 0, crash: this.#crash };
     const reason = this.#core.why.value;
     return reason === 0 ? null : { reason, line: this.#core.whyLine.value };
+  }
+
+  /**
+   * Runs a call into the core. A trap or an abort there is a bug in the core, not in the input:
+   * the input is given back, so that the parser still gives the right answer.
+   */
+  #guard(call: () => boolean): boolean {
+    try {
+      return call();
+    } catch (error) {
+      this.#crash = error instanceof Error ? error.message : String(error);
+      return false;
+    }
   }
 }
