@@ -97,6 +97,50 @@ function sameBytes(a: usize, b: usize, n: i32): bool {
   return true;
 }
 
+// ---- Word lists ---------------------------------------------------------------------------------
+
+/** Short ASCII words as bytes, to compare with the input: word `k` is `length(k)` bytes at `at(k)`. */
+class Words {
+  text: usize;
+  starts: usize;
+  count: i32;
+  constructor(list: string[]) {
+    this.count = list.length;
+    this.starts = heap.alloc(<usize>(list.length + 1) * 4);
+    let total = 0;
+    for (let k = 0; k < list.length; k++) total += list[k].length;
+    this.text = heap.alloc(<usize>total);
+    let p = 0;
+    for (let k = 0; k < list.length; k++) {
+      store<i32>(this.starts + ((<usize>k) << 2), p);
+      for (let i = 0; i < list[k].length; i++) {
+        store<u8>(this.text + <usize>p, <u8>list[k].charCodeAt(i));
+        p++;
+      }
+    }
+    store<i32>(this.starts + ((<usize>list.length) << 2), p);
+  }
+  at(k: i32): usize {
+    return this.text + <usize>load<i32>(this.starts + ((<usize>k) << 2));
+  }
+  length(k: i32): i32 {
+    return (
+      load<i32>(this.starts + ((<usize>(k + 1)) << 2)) - load<i32>(this.starts + ((<usize>k) << 2))
+    );
+  }
+  /** Whether `[s, e)` ends with word `k` (and is longer than it when `longer`). */
+  endOf(s: usize, e: usize, k: i32, longer: bool): bool {
+    const n = this.length(k);
+    const room = <i32>(e - s);
+    return (longer ? room > n : room >= n) && sameBytes(e - <usize>n, this.at(k), n);
+  }
+  /** The word `p` starts with, or -1. */
+  startOf(p: usize): i32 {
+    for (let k = 0; k < this.count; k++) if (sameBytes(p, this.at(k), this.length(k))) return k;
+    return -1;
+  }
+}
+
 // ---- Open addressing ---------------------------------------------------------------------------
 
 /** Where a hash's probe starts in a table of `mask + 1` slots. */
@@ -606,11 +650,10 @@ function lineEnd(p: usize): usize {
 function metadataLine(p: usize): usize {
   prevLength = 0;
   lastName = -1;
-  if (load<u8>(p + 1) != 0x20 || load<u8>(p + 6) != 0x20) return fail(p, COMMENT);
-  const word = load<u32>(p + 2);
-  const help = word == 0x504c4548; // HELP
-  if (!help && word != 0x45505954) return fail(p, COMMENT); // TYPE
-  const ns = p + 7;
+  const kind = METADATA.startOf(p);
+  if (kind < 0) return fail(p, COMMENT);
+  const help = kind == 0;
+  const ns = p + <usize>METADATA.length(kind);
   let q = ns;
   if (!is(load<u8>(q), METRIC_START)) return fail(p, NOT_A_NAME);
   while (is(load<u8>(q), METRIC_CONT)) q++;
@@ -642,40 +685,14 @@ function metadataLine(p: usize): usize {
   q++;
   if (famHasType.get(f) != 0) return fail(p, SECOND_TYPE); // a second TYPE
   if (famSamples.get(f) > 0) return fail(p, TYPE_AFTER_SAMPLES); // TYPE after the samples
-  let type: u8;
-  let te: usize;
-  if (load<u32>(q) == 0x6e756f63 && load<u32>(q + 3) == 0x7265746e) {
-    type = COUNTER; // counter
-    te = q + 7;
-  } else if (load<u32>(q) == 0x67756167 && load<u8>(q + 4) == 0x65) {
-    type = GAUGE; // gauge
-    te = q + 5;
-  } else if (load<u64>(q) == 0x6172676f74736968 && load<u8>(q + 8) == 0x6d) {
-    type = HISTOGRAM; // histogram
-    te = q + 9;
-  } else if (load<u32>(q) == 0x6d6d7573 && load<u32>(q + 3) == 0x7972616d) {
-    type = SUMMARY; // summary
-    te = q + 7;
-  } else if (load<u32>(q) == 0x79746e75 && load<u32>(q + 3) == 0x64657079) {
-    type = UNKNOWN; // untyped
-    te = q + 7;
-  } else {
-    return fail(p, UNKNOWN_TYPE);
-  }
-  if (load<u8>(te) != 0x0a) return fail(p, UNUSUAL_SPACING);
-  if (type == COUNTER && !endsWith(ns, ne, 0x6c61746f745f, 6)) return fail(p, COUNTER_NAME); // lint: _total
+  const word = TYPE_WORDS.startOf(q);
+  if (word < 0) return fail(p, UNKNOWN_TYPE); // or blanks after it
+  const type = TYPES[word];
+  // lint: "counter metrics should have \"_total\" suffix"
+  if (type == COUNTER && !SUFFIXES.endOf(ns, ne, SUFFIX_TOTAL, false)) return fail(p, COUNTER_NAME);
   famType.set(f, type);
   famHasType.set(f, 1);
-  return te + 1;
-}
-
-/** Whether `[s, e)` ends with the `n` bytes of `tail` (little-endian). */
-function endsWith(s: usize, e: usize, tail: u64, n: i32): bool {
-  if (<i32>(e - s) < n) return false;
-  for (let k = 0; k < n; k++) {
-    if (load<u8>(e - <usize>n + <usize>k) != <u8>(tail >> (<u64>k * 8))) return false;
-  }
-  return true;
+  return q + <usize>TYPE_WORDS.length(word);
 }
 
 function fail(p: usize, reason: i32): usize {
@@ -693,23 +710,24 @@ function newFamily(s: usize, e: usize): i32 {
   return f;
 }
 
-// SUFFIXES, in metric-types.ts's order: _created _bucket _gcount _total _count _gsum _info _sum.
-const SUFFIX_COUNT_ALL = 8;
-const SUFFIX_TEXT = memory.data<u8>([
-  0x5f, 0x63, 0x72, 0x65, 0x61, 0x74, 0x65, 0x64, 0x5f, 0x62, 0x75, 0x63, 0x6b, 0x65, 0x74, 0x5f,
-  0x67, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0x5f, 0x74, 0x6f, 0x74, 0x61, 0x6c, 0x5f, 0x63, 0x6f, 0x75,
-  0x6e, 0x74, 0x5f, 0x67, 0x73, 0x75, 0x6d, 0x5f, 0x69, 0x6e, 0x66, 0x6f, 0x5f, 0x73, 0x75, 0x6d,
+/** metric-types.ts `SUFFIXES`, in its order (longest first where one ends another). */
+const SUFFIXES = new Words([
+  '_created',
+  '_bucket',
+  '_gcount',
+  '_total',
+  '_count',
+  '_gsum',
+  '_info',
+  '_sum',
 ]);
-const SUFFIX_AT = memory.data<u8>([0, 8, 15, 22, 28, 34, 39, 44, 48]);
 
-function suffixLength(k: i32): i32 {
-  return <i32>load<u8>(SUFFIX_AT + <usize>k + 1) - <i32>load<u8>(SUFFIX_AT + <usize>k);
-}
+/** The metadata lines the subset has: HELP (0) and TYPE (1). */
+const METADATA = new Words(['# HELP ', '# TYPE ']);
 
-function matchesSuffix(e: usize, k: i32): bool {
-  const n = suffixLength(k);
-  return sameBytes(e - <usize>n, SUFFIX_TEXT + <usize>load<u8>(SUFFIX_AT + <usize>k), n);
-}
+/** The TYPE words of text 0.0.4, each with the line feed that must follow, and their types. */
+const TYPE_WORDS = new Words(['counter\n', 'gauge\n', 'histogram\n', 'summary\n', 'untyped\n']);
+const TYPES: StaticArray<u8> = [COUNTER, GAUGE, HISTOGRAM, SUMMARY, UNKNOWN];
 
 /** Whether a family of `type` has samples named with suffix `k` (metric-types.ts). */
 function typeAllows(type: i32, k: i32): bool {
@@ -727,8 +745,13 @@ function memberSuffix(s: usize, e: usize, f: i32): i32 {
   const n = <i32>(e - s);
   if (n < fn || !sameBytes(fs, s, fn)) return NOT_A_MEMBER;
   if (n == fn) return BARE;
-  for (let k = 0; k < SUFFIX_COUNT_ALL; k++) {
-    if (suffixLength(k) == n - fn && typeAllows(famType.get(f), k) && matchesSuffix(e, k)) return k;
+  for (let k = 0; k < SUFFIXES.count; k++) {
+    if (
+      SUFFIXES.length(k) == n - fn &&
+      typeAllows(famType.get(f), k) &&
+      SUFFIXES.endOf(s, e, k, true)
+    )
+      return k;
   }
   return NOT_A_MEMBER;
 }
@@ -741,10 +764,9 @@ function memberSuffix(s: usize, e: usize, f: i32): i32 {
 function familyOf(s: usize, e: usize): i32 {
   const f = familyNames.find(s, e);
   if (f >= 0) return f;
-  for (let k = 0; k < SUFFIX_COUNT_ALL; k++) {
-    const n = suffixLength(k);
-    if (<i32>(e - s) <= n || !matchesSuffix(e, k)) continue;
-    const base = familyNames.find(s, e - <usize>n);
+  for (let k = 0; k < SUFFIXES.count; k++) {
+    if (!SUFFIXES.endOf(s, e, k, true)) continue;
+    const base = familyNames.find(s, e - <usize>SUFFIXES.length(k));
     if (base >= 0 && typeAllows(famType.get(base), k)) return base;
     break;
   }
