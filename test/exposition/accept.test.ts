@@ -19,6 +19,7 @@ import {
   type CoreModule,
 } from '#lib/exposition/accept/lane.ts';
 import { parseExposition } from '#lib/exposition/index.ts';
+import { SUFFIXES } from '#lib/exposition/metric-types.ts';
 import { buildCorpus } from '../../bench/exposition-corpus.ts';
 import { compileAcceptCore, compileAssemblyScript } from '../../scripts/build-cli.ts';
 import { BINARIES, peerMissing, startPlainNodeExporter, type Peer } from '../helpers/peers.ts';
@@ -350,6 +351,18 @@ describe('the accept lane takes real expositions', () => {
     assert.ok(agrees(input), JSON.stringify(lane(input).givenBack));
     assert.ok(lane(input).accepted!.series > 50);
   });
+});
+
+test("the core's metric name suffixes are metric-types.ts's, in the same order", () => {
+  const source = readFileSync(
+    new URL('../../lib/exposition/accept/core.as.ts', import.meta.url),
+    'utf8',
+  );
+  const list = /const SUFFIXES = new Words\(\[([^\]]*)\]\)/.exec(source)?.[1] ?? '';
+  assert.deepEqual(
+    [...list.matchAll(/'([^']*)'/g)].map((m) => m[1]),
+    SUFFIXES,
+  );
 });
 
 test('every give-back code of the core is described in words, and nothing else', () => {

@@ -710,7 +710,10 @@ function newFamily(s: usize, e: usize): i32 {
   return f;
 }
 
-/** metric-types.ts `SUFFIXES`, in its order (longest first where one ends another). */
+/**
+ * metric-types.ts `SUFFIXES`, in its order (longest first where one ends another); AssemblyScript
+ * cannot import it, so test/exposition/accept.test.ts checks the two lists are the same.
+ */
 const SUFFIXES = new Words([
   '_created',
   '_bucket',
