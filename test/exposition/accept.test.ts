@@ -276,8 +276,11 @@ describe('the accept lane gives back what the parser refuses or warns about', ()
     ['a histogram without le="+Inf"', `${HEAD}h_bucket{le="1"} 5\n`],
     ['a bucket without le', `${HEAD}h_bucket 5\n`],
     ['a bucket whose le is no number', `${HEAD}h_bucket{le="x"} 5\nh_bucket{le="+Inf"} 5\n`],
-    // Read as "gauge" and then a line "a 1", this would pass.
-    ['a TYPE word run on', '# HELP a A.\n# TYPE a gaugea 1\n'],
+    // Read as "gauge" and then a line "a 1", and so on, these would pass.
+    ...['counter', 'gauge', 'histogram', 'summary', 'untyped'].map((word): [string, string] => [
+      `a TYPE word run on: ${word}`,
+      `# HELP a_total A.\n# TYPE a_total ${word}a_total 1\n`,
+    ]),
     ['a TYPE word and more', '# HELP a A.\n# TYPE a untyped x\na 1\n'],
     ['a value that is no number', '# HELP a A.\na one\n'],
     ['a value out of range', '# HELP a A.\na 1e400\n'],
