@@ -54,21 +54,16 @@ export interface BuiltCli {
 /** The name of the freshness record bin/scrape-check.js reads, beside `main.js`. */
 export const INPUTS_FILE = 'inputs.txt';
 
+/** The core of the accept lane (lib/exposition/accept/lane.ts), in AssemblyScript. */
+const ACCEPT_CORE = 'lib/exposition/accept/core.as.ts';
+
 /**
  * Files that change the build without being bundled: the settings esbuild reads (tsconfig.json),
  * this script, the lock file (a dependency upgraded by `npm install <pkg>`, which does not run
  * `prepare`, must not leave the old copy bundled and running), and the accept lane's core, which
  * is compiled on its own and embedded.
  */
-const EXTRA_INPUTS = [
-  'tsconfig.json',
-  'package-lock.json',
-  'scripts/build-cli.ts',
-  'lib/exposition/accept/core.as.ts',
-];
-
-/** The accept lane's core (lib/exposition/accept/lane.ts), in AssemblyScript. */
-const ACCEPT_CORE = 'lib/exposition/accept/core.as.ts';
+const EXTRA_INPUTS = ['tsconfig.json', 'package-lock.json', 'scripts/build-cli.ts', ACCEPT_CORE];
 
 /** What this script uses of AssemblyScript's compiler API (`assemblyscript/asc`). */
 interface Asc {

@@ -80,7 +80,6 @@ interface FamilySpec {
   name: string;
   type: (typeof TYPES)[number];
   help: boolean;
-  typeLine: boolean;
   series: { labels: [string, string][]; value: string }[];
   buckets: number;
 }
@@ -89,7 +88,6 @@ const family: fc.Arbitrary<FamilySpec> = fc.record({
   name: fc.constantFrom(...NAMES),
   type: fc.constantFrom(...TYPES),
   help: fc.integer({ min: 0, max: 9 }).map((n) => n > 0),
-  typeLine: fc.constant(true),
   series: fc.array(
     fc.record({
       labels: fc.array(
@@ -114,7 +112,7 @@ function pairs(labels: [string, string][]): string {
 function familyLines(f: FamilySpec): string[] {
   const out: string[] = [];
   if (f.help) out.push(`# HELP ${f.name} Help for ${f.name}, with \\\\ and \\n escapes.`);
-  if (f.typeLine) out.push(`# TYPE ${f.name} ${f.type}`);
+  out.push(`# TYPE ${f.name} ${f.type}`);
   f.series.forEach((s, i) => {
     const base = pairs([...s.labels, ['series', String(i)]]);
     if (f.type === 'histogram') {

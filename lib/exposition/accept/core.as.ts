@@ -497,12 +497,14 @@ export let series: i32 = 0;
 let line = 1;
 let failed = false;
 
-function giveBack(reason: i32): void {
+/** Gives the input back for `reason` (the first reason stays); false, for a caller to return. */
+function giveBack(reason: i32): bool {
   if (!failed) {
     failed = true;
     why = reason;
     whyLine = line;
   }
+  return false;
 }
 
 const names = new ByteTable();
@@ -579,8 +581,7 @@ export function feed(n: i32): bool {
   const done = readLines(input, last);
   held = <i32>(end - last);
   if (<usize>held > MAX_LINE) {
-    giveBack(LONG_LINE);
-    return false;
+    return giveBack(LONG_LINE);
   }
   memory.copy(input, last, <usize>held);
   // The previous line's bytes were moved over: the next line starts afresh.
@@ -603,15 +604,13 @@ export function finish(): bool {
     // lint: "has no HELP" (a family with samples or a TYPE); counters are checked at their TYPE.
     if (famHelp.get(f) == 0 && (famSamples.get(f) > 0 || famHasType.get(f) != 0)) {
       line = 0;
-      giveBack(NO_HELP);
-      return false;
+      return giveBack(NO_HELP);
     }
   }
   for (let g = 0; g < groups.count; g++) {
     if (groupInf.get(g) == 0) {
       line = 0;
-      giveBack(NO_INF); // a histogram group without le="+Inf"
-      return false;
+      return giveBack(NO_INF);
     }
   }
   return true;
@@ -633,17 +632,11 @@ function readLines(s: usize, e: usize): bool {
     else next = sampleLine(p);
     if (next == 0) return false;
     // The parser refuses a line over maxLineBytes (16 MiB by default): leave long ones to it.
-    if (next - p > MAX_LINE) return fail(p, LONG_LINE) != 0;
+    if (next - p > MAX_LINE) return giveBack(LONG_LINE);
     p = next;
     line++;
   }
   return true;
-}
-
-/** The end of the line at `p`: the byte after its line feed. */
-function lineEnd(p: usize): usize {
-  while (load<u8>(p) != 0x0a) p++;
-  return p + 1;
 }
 
 /** `# HELP name text` or `# TYPE name type`, nothing else; returns where the next line starts. */
@@ -651,51 +644,52 @@ function metadataLine(p: usize): usize {
   prevLength = 0;
   lastName = -1;
   const kind = METADATA.startOf(p);
-  if (kind < 0) return fail(p, COMMENT);
+  if (kind < 0) return fail(COMMENT);
   const help = kind == 0;
   const ns = p + <usize>METADATA.length(kind);
   let q = ns;
-  if (!is(load<u8>(q), METRIC_START)) return fail(p, NOT_A_NAME);
+  if (!is(load<u8>(q), METRIC_START)) return fail(NOT_A_NAME);
   while (is(load<u8>(q), METRIC_CONT)) q++;
   const ne = q;
   let f = familyNames.find(ns, ne);
   if (f < 0) f = newFamily(ns, ne);
   current = f;
   if (help) {
-    if (famHelp.get(f) != 0) return fail(p, SECOND_HELP); // a second HELP
+    if (famHelp.get(f) != 0) return fail(SECOND_HELP); // a second HELP
     famHelp.set(f, 1);
     if (load<u8>(q) == 0x0a) return q + 1;
-    if (load<u8>(q) != 0x20) return fail(p, UNUSUAL_SPACING);
+    if (load<u8>(q) != 0x20) return fail(UNUSUAL_SPACING);
     q++;
     for (;;) {
       const b = load<u8>(q);
       if (b == 0x0a) return q + 1;
       if (b == 0x5c) {
         const x = load<u8>(q + 1);
-        if (x != 0x5c && x != 0x6e) return fail(p, UNKNOWN_ESCAPE); // lint: not an escape text 0.0.4 has
+        if (x != 0x5c && x != 0x6e) return fail(UNKNOWN_ESCAPE); // lint: not an escape text 0.0.4 has
         q += 2;
       } else if (is(b, HELP_PLAIN)) {
         q++;
       } else {
-        return fail(p, UNUSUAL_BYTE);
+        return fail(UNUSUAL_BYTE);
       }
     }
   }
-  if (load<u8>(q) != 0x20) return fail(p, UNUSUAL_SPACING);
+  if (load<u8>(q) != 0x20) return fail(UNUSUAL_SPACING);
   q++;
-  if (famHasType.get(f) != 0) return fail(p, SECOND_TYPE); // a second TYPE
-  if (famSamples.get(f) > 0) return fail(p, TYPE_AFTER_SAMPLES); // TYPE after the samples
+  if (famHasType.get(f) != 0) return fail(SECOND_TYPE); // a second TYPE
+  if (famSamples.get(f) > 0) return fail(TYPE_AFTER_SAMPLES); // TYPE after the samples
   const word = TYPE_WORDS.startOf(q);
-  if (word < 0) return fail(p, UNKNOWN_TYPE); // or blanks after it
+  if (word < 0) return fail(UNKNOWN_TYPE); // or blanks after it
   const type = TYPES[word];
   // lint: "counter metrics should have \"_total\" suffix"
-  if (type == COUNTER && !SUFFIXES.endOf(ns, ne, SUFFIX_TOTAL, false)) return fail(p, COUNTER_NAME);
+  if (type == COUNTER && !SUFFIXES.endOf(ns, ne, SUFFIX_TOTAL, false)) return fail(COUNTER_NAME);
   famType.set(f, type);
   famHasType.set(f, 1);
   return q + <usize>TYPE_WORDS.length(word);
 }
 
-function fail(p: usize, reason: i32): usize {
+/** Gives the input back for `reason`; 0, for a line reader to return. */
+function fail(reason: i32): usize {
   giveBack(reason);
   return 0;
 }
@@ -800,7 +794,7 @@ function sampleLine(p: usize): usize {
     nameId = load<i32>(prevKey);
     ne = ls + <usize>prevNameEnd;
   } else {
-    if (!is(load<u8>(p), METRIC_START)) return fail(p, NOT_A_NAME);
+    if (!is(load<u8>(p), METRIC_START)) return fail(NOT_A_NAME);
     while (is(load<u8>(p), METRIC_CONT)) p++;
     ne = p;
     nameId = names.intern(ls, ne);
@@ -814,7 +808,7 @@ function sampleLine(p: usize): usize {
     p++;
     if (load<u8>(p) != 0x7d) {
       for (;;) {
-        if (n == MAX_PAIRS) return fail(ls, TOO_MANY_LABELS);
+        if (n == MAX_PAIRS) return fail(TOO_MANY_LABELS);
         const at = (<usize>n) << 2;
         const prevEnd = n < prevPairs ? load<i32>(prevEnds + at) : 0x7fffffff;
         if (prevLength > 0 && prevEnd < same) {
@@ -825,13 +819,13 @@ function sampleLine(p: usize): usize {
         } else {
           if (firstNew < 0) firstNew = n;
           const ps = p;
-          if (!is(load<u8>(p), LABEL_START)) return fail(ls, NOT_A_LABEL);
+          if (!is(load<u8>(p), LABEL_START)) return fail(NOT_A_LABEL);
           while (is(load<u8>(p), LABEL_CONT)) p++;
           // A reserved name (`__name__` in braces, `__meta_…`): left to the parser.
-          if (load<u8>(ps) == 0x5f && load<u8>(ps + 1) == 0x5f) return fail(ls, RESERVED_LABEL);
+          if (load<u8>(ps) == 0x5f && load<u8>(ps + 1) == 0x5f) return fail(RESERVED_LABEL);
           store<i32>(nameStarts + at, <i32>(ps - ls));
           store<i32>(nameEndsAt + at, <i32>(p - ls));
-          if (load<u16>(p) != 0x223d) return fail(ls, NOT_A_PAIR); // ="
+          if (load<u16>(p) != 0x223d) return fail(NOT_A_PAIR); // ="
           p += 2;
           for (;;) {
             const b = load<u8>(p);
@@ -841,10 +835,10 @@ function sampleLine(p: usize): usize {
               break;
             } else if (b == 0x5c) {
               const x = load<u8>(p + 1);
-              if (x != 0x5c && x != 0x22 && x != 0x6e) return fail(ls, UNKNOWN_ESCAPE);
+              if (x != 0x5c && x != 0x22 && x != 0x6e) return fail(UNKNOWN_ESCAPE);
               p += 2;
             } else {
-              return fail(ls, UNUSUAL_BYTE); // a line feed, a control or a non-ASCII byte
+              return fail(UNUSUAL_BYTE); // a line feed, a control or a non-ASCII byte
             }
           }
           p++;
@@ -854,28 +848,28 @@ function sampleLine(p: usize): usize {
         n++;
         const b = load<u8>(p);
         if (b == 0x7d) break;
-        if (b != 0x2c || load<u8>(p + 1) == 0x7d) return fail(ls, NOT_A_SEPARATOR);
+        if (b != 0x2c || load<u8>(p + 1) == 0x7d) return fail(NOT_A_SEPARATOR);
         p++;
       }
     }
     p++;
   }
-  if (firstNew >= 0 && n > 1 && hasDuplicateName(ls, firstNew, n)) return fail(ls, DUPLICATE_LABEL);
-  if (load<u8>(p) != 0x20) return fail(ls, UNUSUAL_SPACING);
+  if (firstNew >= 0 && n > 1 && hasDuplicateName(ls, firstNew, n)) return fail(DUPLICATE_LABEL);
+  if (load<u8>(p) != 0x20) return fail(UNUSUAL_SPACING);
   p++;
   const vs = p;
   while (load<u8>(p) != 0x20 && load<u8>(p) != 0x0a) p++;
   const ve = p;
-  if (!readNumber(vs, ve)) return fail(ls, UNUSUAL_NUMBER);
+  if (!readNumber(vs, ve)) return fail(UNUSUAL_NUMBER);
   const value = numberValue;
   const exact = numberExact;
   if (load<u8>(p) == 0x20) {
     p++;
     const ts = p;
     while (is(load<u8>(p), DIGIT)) p++;
-    if (p == ts || p - ts > 18) return fail(ls, UNUSUAL_TIMESTAMP);
+    if (p == ts || p - ts > 18) return fail(UNUSUAL_TIMESTAMP);
   }
-  if (load<u8>(p) != 0x0a) return fail(ls, UNUSUAL_SPACING);
+  if (load<u8>(p) != 0x0a) return fail(UNUSUAL_SPACING);
   const next = p + 1;
 
   if (!sample(ls, ne, nameId, n, value, exact)) return 0;
@@ -921,7 +915,7 @@ function sample(ls: usize, ne: usize, nameId: i32, n: i32, count: f64, exact: bo
     suffix = f < 0 ? NOT_A_MEMBER : memberSuffix(ls, ne, f);
     if (suffix == NOT_A_MEMBER) {
       f = familyOf(ls, ne);
-      if (f < 0) return fail(ls, NO_FAMILY) != 0;
+      if (f < 0) return giveBack(NO_FAMILY);
       suffix = memberSuffix(ls, ne, f);
     }
     current = f;
@@ -933,7 +927,7 @@ function sample(ls: usize, ne: usize, nameId: i32, n: i32, count: f64, exact: bo
   series++;
   if (suffix != SUFFIX_BUCKET) {
     seriesSet.add(key, n + 1);
-    if (!seriesSet.added) return fail(ls, DUPLICATE_SERIES) != 0; // lint: a duplicate series
+    if (!seriesSet.added) return giveBack(DUPLICATE_SERIES); // lint: a duplicate series
     return true;
   }
   // A histogram's bucket: its `le`, its group (the key without `le`), bounds that rise.
@@ -946,23 +940,21 @@ function sample(ls: usize, ne: usize, nameId: i32, n: i32, count: f64, exact: bo
       break;
     }
   }
-  if (le < 0) return fail(ls, NO_LE) != 0; // lint: no le
+  if (le < 0) return giveBack(NO_LE); // lint: no le
   const leId = load<i32>(key + ((<usize>(le + 1)) << 2));
-  let bound: f64;
   if (leRead.get(leId) == 0) {
     // The value between the quotes: `le="` is 4 bytes into the pair.
     const ps = pairs.bytesOf(leId);
     const pn = pairs.length.get(leId);
     if (!readNumber(ps + 4, ps + <usize>pn - 1) || !(numberExact || numberValue == Infinity)) {
-      return fail(ls, UNUSUAL_LE) != 0;
+      return giveBack(UNUSUAL_LE);
     }
-    if (isNaN(numberValue)) return fail(ls, UNUSUAL_LE) != 0;
     leBound.set(leId, numberValue);
     leRead.set(leId, 1);
   }
-  bound = leBound.get(leId);
+  const bound = leBound.get(leId);
   // The bucket's count must be read exactly: it is compared with the one before.
-  if (!exact) return fail(ls, INEXACT_COUNT) != 0;
+  if (!exact) return giveBack(INEXACT_COUNT);
   store<i32>(groupKey, f);
   store<i32>(groupKey + 4, nameId);
   let m = 2;
@@ -977,9 +969,9 @@ function sample(ls: usize, ne: usize, nameId: i32, n: i32, count: f64, exact: bo
     groupLastCount.set(g, -Infinity);
     groupInf.set(g, 0);
   } else if (!(bound > groupLastLe.get(g))) {
-    return fail(ls, LE_ORDER) != 0; // bounds that do not rise (or a duplicate bucket)
+    return giveBack(LE_ORDER); // bounds that do not rise (or a duplicate bucket)
   }
-  if (groupLastCount.get(g) > count) return fail(ls, NOT_CUMULATIVE) != 0; // lint: not cumulative
+  if (groupLastCount.get(g) > count) return giveBack(NOT_CUMULATIVE); // lint: not cumulative
   groupLastLe.set(g, bound);
   groupLastCount.set(g, count);
   if (bound == Infinity) groupInf.set(g, 1);
